@@ -1,0 +1,47 @@
+package org.llmworkbench.cli;
+
+import org.llmworkbench.Workbench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code workbench} command line: one subcommand per stage of the pipeline. */
+@Command(name = "workbench",
+        mixinStandardHelpOptions = true,
+        versionProvider = WorkbenchCli.Version.class,
+        description = "llm-workbench: build a GPT from scratch on the JVM.",
+        subcommands = {
+                BenchCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class WorkbenchCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new WorkbenchCli());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (Boolean.getBoolean("workbench.debug")) ex.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"llm-workbench " + Workbench.version() + " (Java " + Workbench.javaVersion() + ")"};
+        }
+    }
+}
