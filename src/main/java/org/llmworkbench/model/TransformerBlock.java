@@ -1,0 +1,37 @@
+package org.llmworkbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.norm.Dropout;
+
+/**
+ * One GPT block, pre-norm: {@code x + drop(att(norm1(x)))}, then {@code x + drop(ff(norm2(x)))}.
+ * Normalizing before each sub-layer and adding its output back (the residual "shortcut") keeps
+ * gradients flowing through dozens of stacked blocks.
+ */
+public final class TransformerBlock {
+    private final LayerNorm norm1;
+    private final MultiHeadAttention attention;
+    private final LayerNorm norm2;
+    private final FeedForward feedForward;
+    private final float dropRate;
+
+    TransformerBlock(LayerNorm norm1, MultiHeadAttention attention, LayerNorm norm2, FeedForward feedForward,
+                     double dropRate) {
+        this.norm1 = norm1;
+        this.attention = attention;
+        this.norm2 = norm2;
+        this.feedForward = feedForward;
+        this.dropRate = (float) dropRate;
+    }
+
+    public NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training) {
+        NDArray attended = attention.forward(norm1.forward(x), causalMask, cache, training);
+        x = x.add(dropout(attended, training));
+        NDArray fed = feedForward.forward(norm2.forward(x));
+        return x.add(dropout(fed, training));
+    }
+
+    private NDArray dropout(NDArray x, boolean training) {
+        return training && dropRate > 0f ? Dropout.dropout(x, dropRate, true).singletonOrThrow() : x;
+    }
+}
