@@ -147,7 +147,8 @@ public final class GptModel implements AutoCloseable {
      * Evaluation-mode forward pass that continues a {@link KvCache}: the ids are placed at positions
      * {@code cache.length() …}, their keys and values are appended to the cache. With
      * {@code lastPositionOnly} the head runs only on the last position (what generation needs),
-     * giving logits [batch, 1, vocab].
+     * giving logits [batch, 1, vocab]. With a null cache this is a plain evaluation pass from
+     * position 0.
      */
     public NDArray forward(NDArray tokenIds, KvCache cache, boolean lastPositionOnly) {
         return forward(tokenIds, cache, lastPositionOnly, false);

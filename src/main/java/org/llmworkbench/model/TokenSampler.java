@@ -1,0 +1,101 @@
+package org.llmworkbench.model;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Turns one row of logits into a token id: argmax when greedy, otherwise temperature scaling,
+ * then top-k, then top-p (nucleus) filtering, then one draw from the seeded generator. Done in
+ * plain Java on the host: one vocabulary-sized row per step is cheap to copy and keeps sampling
+ * exactly reproducible.
+ */
+public final class TokenSampler {
+    private final GenerationConfig config;
+    private final SplittableRandom random;
+
+    public TokenSampler(GenerationConfig config) {
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+    }
+
+    public int next(float[] logits) {
+        if (config.isGreedy()) {
+            return argmax(logits);
+        }
+        int n = logits.length;
+        double[] scaled = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            scaled[i] = logits[i] / config.temperature();
+            max = Math.max(max, scaled[i]);
+        }
+        if (config.topK() > 0 && config.topK() < n) {
+            double threshold = kthLargest(scaled, config.topK());
+            for (int i = 0; i < n; i++) {
+                if (scaled[i] < threshold) scaled[i] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            scaled[i] = Math.exp(scaled[i] - max);
+            sum += scaled[i];
+        }
+        for (int i = 0; i < n; i++) {
+            scaled[i] /= sum;
+        }
+        if (config.topP() < 1) {
+            keepNucleus(scaled, config.topP());
+        }
+        return draw(scaled);
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) best = i;
+        }
+        return best;
+    }
+
+    private static double kthLargest(double[] values, int k) {
+        double[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy[copy.length - k];
+    }
+
+    /** Zeroes every probability outside the smallest top set whose mass reaches {@code p}. */
+    private static void keepNucleus(double[] probs, double p) {
+        Integer[] order = new Integer[probs.length];
+        int candidates = 0;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] > 0) order[candidates++] = i;
+        }
+        Integer[] live = Arrays.copyOf(order, candidates);
+        Arrays.sort(live, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : Integer.compare(a, b));
+        double cumulative = 0;
+        int keep = 0;
+        while (keep < live.length) {
+            cumulative += probs[live[keep]];
+            keep++;
+            if (cumulative >= p) break;
+        }
+        for (int i = keep; i < live.length; i++) {
+            probs[live[i]] = 0;
+        }
+    }
+
+    private int draw(double[] probs) {
+        double total = 0;
+        for (double q : probs) total += q;
+        double u = random.nextDouble() * total;
+        double cumulative = 0;
+        int last = 0;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] <= 0) continue;
+            cumulative += probs[i];
+            last = i;
+            if (u < cumulative) return i;
+        }
+        return last;
+    }
+}
