@@ -9,6 +9,10 @@ import ai.djl.engine.Engine;
  * {@code ai.djl.pytorch:pytorch-native-cu1xx}, instead of {@code pytorch-native-cpu}).
  */
 public final class Devices {
+    static {
+        NativeThreads.preferPassiveWaiting();
+    }
+
     private Devices() {}
 
     /**

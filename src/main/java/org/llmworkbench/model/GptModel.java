@@ -39,6 +39,10 @@ public final class GptModel implements AutoCloseable {
     /** Standard deviation of the initial weights, as in GPT-2. */
     public static final float INIT_STD = 0.02f;
 
+    static {
+        NativeThreads.preferPassiveWaiting();
+    }
+
     private final GptConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();

@@ -1,0 +1,54 @@
+package org.llmworkbench.cli;
+
+import ai.djl.Device;
+import org.llmworkbench.model.Devices;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.TokenCodec;
+
+import java.util.Optional;
+
+/** What the model commands share: turning {@code --model} and {@code --device} into a model, and the tokenizer. */
+final class CliModels {
+    private CliModels() {}
+
+    /**
+     * {@code --model} as a preset name gives randomly initialized weights from {@code seed}. Weight
+     * directories and checkpoints are read by {@code org.llmworkbench.model.io}, which this command
+     * does not use yet: such a value is refused with a message saying so.
+     */
+    static GptModel open(String spec, long seed, String device) {
+        Device d = Devices.choose(device);
+        if (GptConfig.isPreset(spec)) {
+            return GptModel.create(GptConfig.preset(spec), seed, d);
+        }
+        throw new IllegalArgumentException("--model '" + spec + "' is not a preset; this build only builds presets "
+                + "with random weights (" + String.join(", ", GptConfig.presetNames()) + "). Loading a weight "
+                + "directory or checkpoint comes with the weight reader (org.llmworkbench.model.io).");
+    }
+
+    /**
+     * The text tokenizer the commands use for {@code --prompt} / {@code --text}; empty while no
+     * GPT-2 tokenizer is wired in, in which case the commands take and print token ids.
+     */
+    static Optional<TokenCodec> tokenizer() {
+        return Optional.empty();
+    }
+
+    static int[] parseIds(String text, String where) {
+        String[] parts = text.trim().split("[\\s,]+");
+        if (parts.length == 1 && parts[0].isEmpty()) {
+            return new int[0];
+        }
+        int[] ids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": '" + parts[i] + "' (item " + (i + 1)
+                        + ") is not a token id; expected integers separated by commas or spaces");
+            }
+        }
+        return ids;
+    }
+}

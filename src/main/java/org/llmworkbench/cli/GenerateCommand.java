@@ -1,0 +1,141 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.GenerationResult;
+import org.llmworkbench.model.Generator;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.TokenCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench generate}: continue a prompt with a GPT, streaming tokens as they are chosen,
+ * then one JSON line of figures. Prompts longer than the context keep their last tokens.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text (or token ids) from a prompt; ends with one JSON line.")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true,
+            description = "Model preset (random weights from --seed): gpt2-small, workshop-tiny, ...")
+    String model;
+
+    @Option(names = "--prompt", description = "Prompt text (needs the GPT-2 tokenizer).")
+    String prompt;
+
+    @Option(names = "--prompt-ids", split = ",", description = "Prompt as token ids, e.g. 15496,11")
+    int[] promptIds;
+
+    @Option(names = "--max-tokens", defaultValue = "50", description = "New tokens at most (default ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--greedy", description = "Always pick the most likely token (the default without --temperature).")
+    boolean greedy;
+
+    @Option(names = "--temperature", description = "Sampling temperature > 0.")
+    Double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens (0 = all).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass in (0, 1] (1 = all).")
+    double topP;
+
+    @Option(names = "--stop-ids", split = ",", description = "Token ids that end generation, e.g. 50256.")
+    int[] stopIds;
+
+    @Option(names = "--seed", defaultValue = "123", description = "Seed for weights and sampling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-cache", description = "Recompute the whole window each step instead of using the KV cache.")
+    boolean noCache;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (greedy && (temperature != null || topK != 0 || topP != 1.0)) {
+            throw new IllegalArgumentException("--greedy cannot be combined with --temperature, --top-k or --top-p");
+        }
+        if ((prompt == null) == (promptIds == null)) {
+            throw new IllegalArgumentException("give exactly one of --prompt TEXT or --prompt-ids ID,ID,...");
+        }
+        Optional<TokenCodec> codec = CliModels.tokenizer();
+        int[] ids;
+        if (prompt != null) {
+            ids = codec.orElseThrow(() -> new IllegalArgumentException(
+                    "no GPT-2 tokenizer is available in this build to encode --prompt; pass token ids with "
+                            + "--prompt-ids (e.g. --prompt-ids 15496,11 for \"Hello,\")")).encode(prompt);
+        } else {
+            ids = promptIds;
+        }
+        double t = temperature == null ? 0.0 : temperature;
+        if (temperature != null && temperature <= 0) {
+            throw new IllegalArgumentException("--temperature must be > 0, got " + temperature + " (use --greedy)");
+        }
+        GenerationConfig config = new GenerationConfig(maxTokens, t, topK, topP, stopIds, seed, !noCache);
+        try (GptModel gpt = CliModels.open(model, seed, device)) {
+            if (codec.isPresent()) {
+                out.print(codec.get().decode(ids));
+            }
+            GenerationResult result = Generator.generate(gpt, ids, config, streamTo(out, codec));
+            out.println();
+            if (result.promptDropped() > 0) {
+                out.println("(prompt left-truncated: the first " + result.promptDropped()
+                        + " tokens did not fit the context of " + gpt.config().contextLength() + ")");
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "generate");
+            json.put("model", model);
+            json.put("device", gpt.device().toString());
+            json.put("prompt_tokens", result.promptTokens().length);
+            json.put("prompt_dropped", result.promptDropped());
+            json.put("new_tokens", result.newTokens().length);
+            json.put("stop_reason", result.stopReason());
+            json.put("kv_cache", config.useKvCache());
+            json.put("greedy", config.isGreedy());
+            json.put("temperature", config.temperature());
+            json.put("top_k", config.topK());
+            json.put("top_p", config.topP());
+            json.put("seed", seed);
+            json.put("prefill_ms", Math.round(result.prefillNanos() / 1e4) / 100.0);
+            json.put("total_ms", Math.round(result.totalNanos() / 1e4) / 100.0);
+            json.put("tokens_per_s", Math.round(result.tokensPerSecond() * 100) / 100.0);
+            json.put("ids", result.newTokens());
+            out.println(new ObjectMapper().writeValueAsString(json));
+        }
+        return 0;
+    }
+
+    /**
+     * Prints each token as it arrives. Text is decoded from all tokens so far and only the new
+     * suffix is printed, so characters split across byte-level tokens come out whole.
+     */
+    private static java.util.function.IntConsumer streamTo(PrintStream out, Optional<TokenCodec> codec) {
+        java.util.List<Integer> soFar = new java.util.ArrayList<>();
+        int[] printed = {0};
+        return token -> {
+            if (codec.isEmpty()) {
+                out.print(" " + token);
+            } else {
+                soFar.add(token);
+                String text = codec.get().decode(soFar.stream().mapToInt(Integer::intValue).toArray());
+                int stable = text.endsWith("\uFFFD") ? text.length() - 1 : text.length();
+                if (stable > printed[0]) {
+                    out.print(text.substring(printed[0], stable));
+                    printed[0] = stable;
+                }
+            }
+            out.flush();
+        };
+    }
+}

@@ -1,0 +1,131 @@
+package org.llmworkbench.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.Losses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench perplexity}: how surprised a model is by a text. The token stream is cut into
+ * consecutive windows of the model's context length; each window predicts its next tokens and the
+ * cross-entropies are averaged over all predicted tokens. Perplexity is {@code exp} of that mean.
+ */
+@Command(name = "perplexity", mixinStandardHelpOptions = true,
+        description = "Mean cross-entropy and perplexity of a model on a text; ends with one JSON line.")
+public final class PerplexityCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model preset (random weights from --seed).")
+    String model;
+
+    @Option(names = "--text", description = "UTF-8 text file (needs the GPT-2 tokenizer).")
+    Path text;
+
+    @Option(names = "--ids", description = "File of token ids separated by spaces, commas or newlines.")
+    Path idsFile;
+
+    @Option(names = "--context", description = "Window length in tokens (default: the model's context length).")
+    Integer context;
+
+    @Option(names = "--max-tokens", defaultValue = "0", description = "Evaluate only the first N tokens (0 = all).")
+    int maxTokens;
+
+    @Option(names = "--seed", defaultValue = "123", description = "Seed of the random weights (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((text == null) == (idsFile == null)) {
+            throw new IllegalArgumentException("give exactly one of --text FILE or --ids FILE");
+        }
+        int[] ids = readIds();
+        if (maxTokens > 0 && ids.length > maxTokens) {
+            ids = java.util.Arrays.copyOf(ids, maxTokens);
+        }
+        if (ids.length < 2) {
+            throw new IllegalArgumentException("need at least 2 tokens to measure perplexity, got " + ids.length);
+        }
+        long start = System.nanoTime();
+        try (GptModel gpt = CliModels.open(model, seed, device)) {
+            int window = context == null ? gpt.config().contextLength() : context;
+            if (window < 1 || window > gpt.config().contextLength()) {
+                throw new IllegalArgumentException("--context must be in [1, " + gpt.config().contextLength()
+                        + "], got " + window);
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] < 0 || ids[i] >= gpt.config().vocabSize()) {
+                    throw new IllegalArgumentException("token id " + ids[i] + " at position " + i
+                            + " is outside the model's vocabulary [0, " + gpt.config().vocabSize() + ")");
+                }
+            }
+            double totalLoss = 0;
+            long predicted = 0;
+            int windows = 0;
+            for (int from = 0; from + 1 < ids.length; from += window) {
+                int length = Math.min(window, ids.length - 1 - from);
+                long[] inputs = new long[length];
+                long[] targets = new long[length];
+                for (int i = 0; i < length; i++) {
+                    inputs[i] = ids[from + i];
+                    targets[i] = ids[from + i + 1];
+                }
+                try (NDManager step = gpt.manager().newSubManager()) {
+                    NDArray logits = gpt.forward(step.create(inputs, new Shape(1, length)));
+                    double mean = Losses.crossEntropy(logits, step.create(targets, new Shape(1, length))).getFloat();
+                    totalLoss += mean * length;
+                }
+                predicted += length;
+                windows++;
+                System.out.printf("window %d: tokens %d..%d  cross-entropy %.4f%n", windows, from, from + length,
+                        totalLoss / predicted);
+            }
+            double crossEntropy = totalLoss / predicted;
+            double perplexity = Math.exp(crossEntropy);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("tokens predicted: %d in %d windows of <= %d%n", predicted, windows, window);
+            System.out.printf("mean cross-entropy: %.4f nats   perplexity: %.2f   (uniform over %d ids: %.4f)%n",
+                    crossEntropy, perplexity, gpt.config().vocabSize(), Math.log(gpt.config().vocabSize()));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "perplexity");
+            json.put("model", model);
+            json.put("source", String.valueOf(text != null ? text : idsFile));
+            json.put("tokens", predicted);
+            json.put("windows", windows);
+            json.put("context", window);
+            json.put("cross_entropy", Math.round(crossEntropy * 1e4) / 1e4);
+            json.put("perplexity", Math.round(perplexity * 100) / 100.0);
+            json.put("seconds", Math.round(seconds * 100) / 100.0);
+            System.out.println(new ObjectMapper().writeValueAsString(json));
+        }
+        return 0;
+    }
+
+    private int[] readIds() throws java.io.IOException {
+        if (idsFile != null) {
+            return CliModels.parseIds(readFile(idsFile), idsFile.toString());
+        }
+        String content = readFile(text);
+        return CliModels.tokenizer().orElseThrow(() -> new IllegalArgumentException(
+                "no GPT-2 tokenizer is available in this build to encode --text " + text
+                        + "; pass token ids with --ids FILE")).encode(content);
+    }
+
+    private static String readFile(Path path) throws java.io.IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("file not found: " + path);
+        }
+        return Files.readString(path);
+    }
+}
