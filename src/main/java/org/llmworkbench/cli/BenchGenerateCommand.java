@@ -55,9 +55,9 @@ public final class BenchGenerateCommand implements Callable<Integer> {
                 int[] prompt = new int[promptTokens];
                 java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
                 for (int i = 0; i < prompt.length; i++) prompt[i] = r.nextInt(config.vocabSize());
-                // Warm-up: first calls pay for native initialization and JIT.
-                Generator.generate(model, prompt, GenerationConfig.greedy(4));
-                Generator.generate(model, prompt, GenerationConfig.greedy(2).withKvCache(false));
+                // Warm-up: the first calls pay for native initialization and JIT compilation.
+                Generator.generate(model, prompt, GenerationConfig.greedy(40));
+                Generator.generate(model, prompt, GenerationConfig.greedy(4).withKvCache(false));
                 for (int length : lengths) {
                     double withCache = 0;
                     for (boolean cache : cacheOnly ? new boolean[] {true} : new boolean[] {true, false}) {

@@ -24,7 +24,11 @@ public final class FeedForward {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray hidden = gelu.forward(Linear.linear(x, expandWeight, expandBias).singletonOrThrow());
+        return forward(x, false);
+    }
+
+    NDArray forward(NDArray x, boolean inPlace) {
+        NDArray hidden = gelu.forward(Linear.linear(x, expandWeight, expandBias).singletonOrThrow(), inPlace);
         return Linear.linear(hidden, projectWeight, projectBias).singletonOrThrow();
     }
 }

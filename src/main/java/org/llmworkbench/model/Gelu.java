@@ -23,7 +23,19 @@ public final class Gelu {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray inner = x.mul(x).mul(x).mul(cubic).add(x).mul(sqrtTwoOverPi);
-        return x.mul(half).mul(inner.tanh().add(one));
+        return forward(x, false);
+    }
+
+    /**
+     * @param inPlace reuse intermediate buffers (only when no gradient is recorded): the same
+     *                formula, written as {@code 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2)))}
+     */
+    NDArray forward(NDArray x, boolean inPlace) {
+        if (!inPlace) {
+            NDArray inner = x.mul(x).mul(x).mul(cubic).add(x).mul(sqrtTwoOverPi);
+            return x.mul(half).mul(inner.tanh().add(one));
+        }
+        NDArray inner = x.square().muli(cubic).addi(one).muli(x).muli(sqrtTwoOverPi);
+        return inner.tanh().addi(one).muli(half).muli(x);
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -172,15 +173,18 @@ public final class GptModel implements AutoCloseable {
         }
         NDManager scope = tokenIds.getManager();
         NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
+        // Without gradient recording, intermediate arrays may be updated in place: fewer allocations.
+        boolean inPlace = !training && !JniUtils.isGradMode();
         NDArray x = ids.getNDArrayInternal().embedding(ids, tokEmb, SparseFormat.DENSE).singletonOrThrow();
-        x = x.add(posEmb.get(scope, new NDIndex("{}:{}", offset, offset + tokens)));
+        NDArray positions = posEmb.get(scope, new NDIndex("{}:{}", offset, offset + tokens));
+        x = inPlace ? x.addi(positions) : x.add(positions);
         if (training && config.dropRate() > 0) {
             x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
         }
         NDArray mask = tokens == 1 && cache != null ? null
                 : causalMask.get(scope, new NDIndex("{}:{}, :{}", offset, offset + tokens, offset + tokens));
         for (int i = 0; i < blocks.length; i++) {
-            x = blocks[i].forward(x, mask, cache == null ? null : cache.layer(i), training);
+            x = blocks[i].forward(x, mask, cache == null ? null : cache.layer(i), training, inPlace);
         }
         if (cache != null) {
             cache.advance(tokens);

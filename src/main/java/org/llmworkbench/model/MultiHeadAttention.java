@@ -53,6 +53,11 @@ public final class MultiHeadAttention {
      * @param cache     this layer's key/value cache, or null
      */
     public NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training) {
+        return forward(x, causalMask, cache, training, false);
+    }
+
+    /** @param inPlace scale and mask the scores in place (only when no gradient is recorded) */
+    NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training, boolean inPlace) {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
         NDArray q = heads(Linear.linear(x, wQuery, bQuery).singletonOrThrow(), batch, tokens);
@@ -62,9 +67,17 @@ public final class MultiHeadAttention {
             k = cache.appendKeys(k);
             v = cache.appendValues(v);
         }
-        NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));
-        if (causalMask != null) {
-            scores = scores.add(causalMask);
+        NDArray scores;
+        if (inPlace) {
+            scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(scale);
+            if (causalMask != null) {
+                scores.addi(causalMask);
+            }
+        } else {
+            scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));
+            if (causalMask != null) {
+                scores = scores.add(causalMask);
+            }
         }
         NDArray weights = scores.softmax(-1);
         if (training && dropRate > 0f) {

@@ -25,10 +25,18 @@ public final class TransformerBlock {
     }
 
     public NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training) {
-        NDArray attended = attention.forward(norm1.forward(x), causalMask, cache, training);
-        x = x.add(dropout(attended, training));
-        NDArray fed = feedForward.forward(norm2.forward(x));
-        return x.add(dropout(fed, training));
+        return forward(x, causalMask, cache, training, false);
+    }
+
+    /**
+     * @param inPlace add the residuals into {@code x} instead of allocating new arrays; only when
+     *                no gradient is recorded and {@code x} belongs to the caller's step
+     */
+    NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training, boolean inPlace) {
+        NDArray attended = attention.forward(norm1.forward(x), causalMask, cache, training, inPlace);
+        x = inPlace ? x.addi(attended) : x.add(dropout(attended, training));
+        NDArray fed = feedForward.forward(norm2.forward(x), inPlace);
+        return inPlace ? x.addi(fed) : x.add(dropout(fed, training));
     }
 
     private NDArray dropout(NDArray x, boolean training) {

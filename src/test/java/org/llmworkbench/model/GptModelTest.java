@@ -183,6 +183,13 @@ class GptModelTest {
                 assertThat(norm).as("gradient of %s", e.getKey()).isGreaterThan(0);
             }
             float[] eval1 = model.forward(ids(step, tokens)).toFloatArray();
+            // Inside a collector the forward pass takes the allocating (autograd-safe) path: same numbers.
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                float[] recorded = model.forward(ids(step, tokens), false).toFloatArray();
+                for (int i = 0; i < eval1.length; i++) {
+                    assertThat(recorded[i]).isCloseTo(eval1[i], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
             float[] eval2 = model.forward(ids(step, tokens)).toFloatArray();
             float[] train = model.forward(ids(step, tokens), true).toFloatArray();
             assertThat(eval2).containsExactly(eval1);
