@@ -1,9 +1,9 @@
 package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the tokens seen so far, one pair per transformer block.
@@ -52,45 +52,57 @@ public final class KvCache implements AutoCloseable {
         length += tokens;
     }
 
-    /** Forget everything (to re-prefill a slid window). */
+    /** Forget every stored position (to re-prefill a slid window); the storage is kept for reuse. */
     public void clear() {
-        for (LayerCache layer : layers) {
-            layer.clear();
-        }
         length = 0;
     }
 
     @Override
     public void close() {
-        clear();
+        for (LayerCache layer : layers) {
+            layer.close();
+        }
         manager.close();
     }
 
-    /** One block's keys and values, [batch, heads, positions, headDim]. */
+    /**
+     * One block's keys and values, [batch, heads, positions, headDim]. The storage for all
+     * {@code capacity} positions is allocated once and new positions are written into it in place:
+     * growing arrays by concatenation would copy the whole cache and allocate fresh memory every step.
+     */
     public final class LayerCache {
         private NDArray keys;
         private NDArray values;
 
         NDArray appendKeys(NDArray newKeys) {
-            keys = append(keys, newKeys);
-            return keys;
+            keys = ensureStorage(keys, newKeys);
+            return write(keys, newKeys);
         }
 
         NDArray appendValues(NDArray newValues) {
-            values = append(values, newValues);
-            return values;
+            values = ensureStorage(values, newValues);
+            return write(values, newValues);
         }
 
-        private NDArray append(NDArray stored, NDArray fresh) {
-            NDArray combined = stored == null ? fresh : NDArrays.concat(new NDList(stored, fresh), 2);
-            combined.attach(manager);
-            if (stored != null) {
-                stored.close();
+        private NDArray ensureStorage(NDArray storage, NDArray fresh) {
+            Shape s = fresh.getShape();
+            if (storage != null && storage.getShape().get(0) == s.get(0)) {
+                return storage;
             }
-            return combined;
+            if (storage != null) {
+                storage.close();
+            }
+            return manager.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), fresh.getDataType());
         }
 
-        private void clear() {
+        /** Writes the new positions after the stored ones; returns a view of all stored positions. */
+        private NDArray write(NDArray storage, NDArray fresh) {
+            long end = length + fresh.getShape().get(2);
+            storage.set(new NDIndex(":, :, {}:{}", length, end), fresh);
+            return storage.get(fresh.getManager(), new NDIndex(":, :, :{}", end));
+        }
+
+        private void close() {
             if (keys != null) keys.close();
             if (values != null) values.close();
             keys = null;

@@ -220,4 +220,15 @@ class GptModelTest {
                     .hasMessageContaining("contextLength is 16");
         }
     }
+
+    @Test
+    void parameterSummaryAddsUpToTheTotal() {
+        try (GptModel model = GptModel.create(SMALL, 0)) {
+            Map<String, Long> parts = ParameterSummary.byComponent(model);
+            assertThat(parts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(model.parameterCount());
+            assertThat(parts.get("token embedding")).isEqualTo(97L * 24);
+            assertThat(parts.get("feed-forward")).isEqualTo(2L * (24 * 96 + 96 + 96 * 24 + 24));
+            assertThat(parts.get("layer norms")).isEqualTo(2L * 4 * 24 + 2 * 24);
+        }
+    }
 }

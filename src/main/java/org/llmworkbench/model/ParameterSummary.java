@@ -1,0 +1,41 @@
+package org.llmworkbench.model;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a GPT's parameters are: embeddings, attention, feed-forward, norms, output head. The
+ * feed-forward networks hold about two thirds of each block; in GPT-2 small the (untied) output head
+ * alone is a quarter of the whole model.
+ */
+public final class ParameterSummary {
+    private ParameterSummary() {}
+
+    /** Parameter count per component, in forward order, summed over all blocks. */
+    public static Map<String, Long> byComponent(GptModel model) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String component : new String[] {"token embedding", "position embedding", "attention",
+                "feed-forward", "layer norms", "output head"}) {
+            counts.put(component, 0L);
+        }
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            counts.merge(componentOf(e.getKey()), e.getValue().getShape().size(), Long::sum);
+        }
+        if (model.config().tiedHead()) {
+            counts.put("output head", 0L);
+        }
+        return counts;
+    }
+
+    static String componentOf(String name) {
+        if (name.startsWith("tok_emb.")) return "token embedding";
+        if (name.startsWith("pos_emb.")) return "position embedding";
+        if (name.startsWith("out_head.")) return "output head";
+        if (name.contains(".att.")) return "attention";
+        if (name.contains(".ff.")) return "feed-forward";
+        if (name.contains("norm")) return "layer norms";
+        throw new IllegalArgumentException("parameter '" + name + "' belongs to no known component");
+    }
+}
