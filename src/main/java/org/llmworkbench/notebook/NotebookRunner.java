@@ -78,6 +78,7 @@ public final class NotebookRunner {
             if (strictParameters || declared.containsKey(k)) overrides.put(k, v);
         });
         ObjectNode notebook = NotebookParameters.inject(original, overrides);
+        NotebookFile.ensureCellIds(notebook);
 
         RunCard card = RunCard.begin(baseName);
         declared.forEach((k, p) -> card.parameter(k, overrides.getOrDefault(k, p.defaultValue())));
@@ -111,7 +112,7 @@ public final class NotebookRunner {
                 CellResult r = engine.execute(NotebookFile.source(cell), sink);
                 cell.put("execution_count", count);
                 ObjectNode meta = (ObjectNode) cell.get("metadata");
-                meta.putObject("execution").put("wall_ms", Math.round(r.wallNanos() / 1e6));
+                meta.with("llm_workbench").put("wall_ms", Math.round(r.wallNanos() / 1e6));
                 if (r.isOk()) {
                     r.result().ifPresent(v -> outputs.add(executeResult(v, cell.get("execution_count").asInt())));
                 } else {

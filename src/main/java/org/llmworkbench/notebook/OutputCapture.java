@@ -14,6 +14,8 @@ public final class OutputCapture {
     private static final PrintStream ORIGINAL_ERR = System.err;
     private static CellStream out;
     private static CellStream err;
+    private static PrintStream outPrinter;
+    private static PrintStream errPrinter;
 
     private OutputCapture() {}
 
@@ -25,12 +27,16 @@ public final class OutputCapture {
         return ORIGINAL_ERR;
     }
 
+    /** Installs the forwarding streams, again if something (a test, a library) replaced them since. */
     static synchronized void install() {
-        if (out != null) return;
-        out = new CellStream(false);
-        err = new CellStream(true);
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (out == null) {
+            out = new CellStream(false);
+            err = new CellStream(true);
+            outPrinter = new PrintStream(out, true, StandardCharsets.UTF_8);
+            errPrinter = new PrintStream(err, true, StandardCharsets.UTF_8);
+        }
+        if (System.out != outPrinter) System.setOut(outPrinter);
+        if (System.err != errPrinter) System.setErr(errPrinter);
     }
 
     /** Forwards buffered text now, so it appears before whatever the cell shows next. */
