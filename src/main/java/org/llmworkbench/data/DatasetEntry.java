@@ -1,5 +1,6 @@
 package org.llmworkbench.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.net.URI;
@@ -66,10 +67,12 @@ public record DatasetEntry(
         }
     }
 
+    @JsonIgnore
     public URI uri() {
         return URI.create(url);
     }
 
+    @JsonIgnore
     public boolean isArchived() {
         return archiveMember != null;
     }

@@ -102,7 +102,7 @@ public final class DatasetResolver {
         if (found == null) {
             if (!downloads) {
                 throw new DatasetException("dataset '" + name + "' was not found in " + searched(entry)
-                        + " and downloads are disabled; " + howToProvide(entry));
+                        + " and downloads are disabled. " + howToProvide(entry));
             }
             found = download(entry);
         }
@@ -196,7 +196,7 @@ public final class DatasetResolver {
                         + (entry.isArchived() ? " (member " + entry.archiveMember() + ")" : "")
                         + " does not match the manifest: sha256 " + fetched.sha256() + " (" + fetched.size()
                         + " bytes), expected " + entry.sha256() + " (" + entry.size() + " bytes). Nothing was saved. "
-                        + "The source may have changed; " + howToProvide(entry));
+                        + "The source may have changed. " + howToProvide(entry));
             }
             moveIntoPlace(part, target);
             part = null;
@@ -204,7 +204,8 @@ public final class DatasetResolver {
             return new ResolvedDataset(entry.name(), target, fetched.sha256(), fetched.size(), ResolvedDataset.Source.DOWNLOAD);
         } catch (IOException e) {
             throw new DatasetException("dataset '" + entry.name() + "': cannot write into the cache " + cacheDir + ": "
-                    + e + "; make it writable or set workbench.cache.dir, or " + howToProvide(entry), e);
+                    + reason(e) + ". Make it writable or set the system property workbench.cache.dir; or, "
+                    + whereToPut(entry), e);
         } finally {
             deleteQuietly(part);
             deleteQuietly(archivePart);
@@ -306,11 +307,15 @@ public final class DatasetResolver {
     private DatasetException truncated(DatasetEntry entry, long received, long declared, String why, Throwable cause) {
         String of = declared >= 0 ? " of " + declared : "";
         return new DatasetException("dataset '" + entry.name() + "': download from " + entry.url()
-                + " was interrupted after " + received + of + " bytes (" + why + "). Nothing was saved; try again, or "
+                + " was interrupted after " + received + of + " bytes (" + why + "). Nothing was saved; try again. "
                 + howToProvide(entry), cause);
     }
 
     private String howToProvide(DatasetEntry entry) {
+        return "To fix: " + whereToPut(entry);
+    }
+
+    private String whereToPut(DatasetEntry entry) {
         Path dir = dataDir != null ? dataDir : cacheDir;
         String get = entry.isArchived()
                 ? "download " + entry.url() + ", unzip " + entry.archiveMember() + " from it as " + entry.file()
@@ -323,8 +328,11 @@ public final class DatasetResolver {
     }
 
     private static String reason(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank()) return m;
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static void deleteQuietly(Path p) {
