@@ -230,7 +230,8 @@ public final class DatasetResolver {
         } catch (HttpTimeoutException e) {
             throw unreachable(entry, "the server did not answer within " + responseTimeout.toSeconds() + " s", e);
         } catch (ConnectException e) {
-            throw unreachable(entry, "cannot connect (" + reason(e) + "; offline?)", e);
+            String why = e.getMessage() == null ? "connection refused or host unreachable" : reason(e);
+            throw unreachable(entry, "cannot connect (" + why + "; offline?)", e);
         } catch (IOException e) {
             throw unreachable(entry, reason(e), e);
         } catch (InterruptedException e) {
@@ -318,7 +319,8 @@ public final class DatasetResolver {
     private String whereToPut(DatasetEntry entry) {
         Path dir = dataDir != null ? dataDir : cacheDir;
         String get = entry.isArchived()
-                ? "download " + entry.url() + ", unzip " + entry.archiveMember() + " from it as " + entry.file()
+                ? "download " + entry.url() + ", unzip " + entry.archiveMember() + " from it"
+                        + (entry.archiveMember().equals(entry.file()) ? "" : " as " + entry.file())
                 : "download " + entry.url();
         return get + " and put " + entry.file() + " into " + dir + " (" + WHERE_TO_PUT + ")";
     }
