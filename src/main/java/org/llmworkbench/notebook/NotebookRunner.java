@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.llmworkbench.data.Datasets;
 import org.llmworkbench.viz.RunCard;
 
 /**
@@ -90,7 +91,7 @@ public final class NotebookRunner {
                 // a seed written as an expression stays in the parameters only
             }
         }
-        DatasetsHook.clear();
+        Datasets.clearResolved();
         progress.println("▶ " + fileName + (overrides.isEmpty() ? "" : " " + overrides));
 
         long t0 = System.nanoTime();
@@ -129,7 +130,7 @@ public final class NotebookRunner {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        DatasetsHook.resolved().forEach(card::dataset);
+        Datasets.resolvedSoFar().forEach((name, r) -> card.dataset(name, r.sha256()));
         card.addEngineVersions();
         card.finish(error == null ? "ok" : "failed: cell " + failedCell + ": " + error.summary(), seconds);
         ((ObjectNode) notebook.get("metadata")).with("llm_workbench").set("run_card", card.toJson());
