@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * with streams that forward to the running cell's sink, and to the original console otherwise.
  */
 public final class OutputCapture {
-    private static final PrintStream ORIGINAL_OUT = System.out;
-    private static final PrintStream ORIGINAL_ERR = System.err;
+    private static volatile PrintStream consoleOut = System.out;
+    private static volatile PrintStream consoleErr = System.err;
     private static CellStream out;
     private static CellStream err;
     private static PrintStream outPrinter;
@@ -19,12 +19,13 @@ public final class OutputCapture {
 
     private OutputCapture() {}
 
+    /** Where output goes when no cell is running: the System.out we found when we installed ourselves. */
     public static PrintStream originalOut() {
-        return ORIGINAL_OUT;
+        return consoleOut;
     }
 
     public static PrintStream originalErr() {
-        return ORIGINAL_ERR;
+        return consoleErr;
     }
 
     /** Installs the forwarding streams, again if something (a test, a library) replaced them since. */
@@ -35,8 +36,14 @@ public final class OutputCapture {
             outPrinter = new PrintStream(out, true, StandardCharsets.UTF_8);
             errPrinter = new PrintStream(err, true, StandardCharsets.UTF_8);
         }
-        if (System.out != outPrinter) System.setOut(outPrinter);
-        if (System.err != errPrinter) System.setErr(errPrinter);
+        if (System.out != outPrinter) {
+            consoleOut = System.out;
+            System.setOut(outPrinter);
+        }
+        if (System.err != errPrinter) {
+            consoleErr = System.err;
+            System.setErr(errPrinter);
+        }
     }
 
     /** Forwards buffered text now, so it appears before whatever the cell shows next. */

@@ -98,17 +98,12 @@ class NotebookRunnerTest {
                 new String[] {"code", "int a = 1;\nObject o = null;\no.toString();"},
                 new String[] {"code", "System.out.println(\"never\");"});
         Path good = notebook(dir.resolve("good.ipynb"), Map.of(), new String[] {"params", "int n = 1;"}, new String[] {"code", "n + 1"});
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = WorkbenchCli.commandLine().execute("run", bad.toString(), good.toString(), "--out", dir.resolve("out").toString());
-        } finally {
-            System.setOut(old);
-        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        var cli = WorkbenchCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        int code = cli.execute("run", bad.toString(), good.toString(), "--out", dir.resolve("out").toString());
         assertThat(code).isEqualTo(1);
-        String printed = out.toString(StandardCharsets.UTF_8);
+        String printed = out.toString();
         assertThat(printed).contains("bad.ipynb, cell 3: java.lang.NullPointerException");
         assertThat(printed).contains("(cell line 3)");
         assertThat(printed.strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("{").contains("\"failed\":1");
