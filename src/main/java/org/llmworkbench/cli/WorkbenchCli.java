@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
         versionProvider = WorkbenchCli.Version.class,
         description = "llm-workbench: build a GPT from scratch on the JVM.",
         subcommands = {
+                RunCommand.class,
                 BenchCommand.class,
+                DatasetsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
                 CommandLine.HelpCommand.class
         })
