@@ -1,0 +1,97 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmworkbench.data.Datasets;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.StringJoiner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ModelCommandsTest {
+
+    private record Run(int code, String out, String err) {
+        JsonNode lastJson() throws Exception {
+            String[] lines = out.strip().split("\n");
+            return new ObjectMapper().readTree(lines[lines.length - 1]);
+        }
+    }
+
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            CommandLine cl = WorkbenchCli.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, bytes.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
+    void generateWithPromptIdsEndsWithJsonAndCacheDoesNotChangeTokens() throws Exception {
+        Run cached = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6");
+        Run plain = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6", "--no-cache");
+        assertThat(cached.code()).as(cached.err()).isZero();
+        JsonNode a = cached.lastJson();
+        JsonNode b = plain.lastJson();
+        assertThat(a.get("new_tokens").asInt()).isEqualTo(6);
+        assertThat(a.get("kv_cache").asBoolean()).isTrue();
+        assertThat(b.get("kv_cache").asBoolean()).isFalse();
+        assertThat(a.get("ids")).isEqualTo(b.get("ids"));
+        assertThat(a.get("tokens_per_s").asDouble()).isPositive();
+    }
+
+    @Test
+    void sampledGenerationIsSeeded() throws Exception {
+        String[] args = {"generate", "--model", "workshop-tiny", "--prompt-ids", "1,2,3", "--max-tokens", "5",
+                "--temperature", "1.5", "--top-k", "40", "--top-p", "0.9", "--seed", "9"};
+        assertThat(run(args).lastJson().get("ids")).isEqualTo(run(args).lastJson().get("ids"));
+    }
+
+    @Test
+    void badArgumentsFailWithAClearMessage() {
+        Run greedyAndTemp = run("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--greedy", "--temperature", "0.7");
+        assertThat(greedyAndTemp.code()).isNotZero();
+        assertThat(greedyAndTemp.err()).contains("--greedy cannot be combined");
+        Run unknown = run("generate", "--model", "gpt9", "--prompt-ids", "1");
+        assertThat(unknown.err()).contains("not a preset").contains("gpt2-small");
+        Run noGpu = run("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--device", "tpu");
+        assertThat(noGpu.err()).contains("device must be cpu, gpu or auto");
+    }
+
+    @Test
+    void perplexityOfAnUntrainedModelIsNearTheVocabularySize(@TempDir Path dir) throws Exception {
+        String text = Files.readString(Datasets.resolve("the-verdict"));
+        IntArrayList ids = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE).encode(text);
+        StringJoiner joined = new StringJoiner(" ");
+        for (int i = 0; i < 300; i++) joined.add(String.valueOf(ids.get(i)));
+        Path file = dir.resolve("verdict.ids");
+        Files.writeString(file, joined.toString());
+        Run r = run("perplexity", "--model", "workshop-tiny", "--ids", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = r.lastJson();
+        assertThat(json.get("tokens").asInt()).isEqualTo(299);
+        assertThat(json.get("windows").asInt()).isEqualTo(3);
+        assertThat(json.get("cross_entropy").asDouble()).isBetween(10.6, 11.1);
+        assertThat(json.get("perplexity").asDouble()).isCloseTo(Math.exp(json.get("cross_entropy").asDouble()),
+                org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
+}
