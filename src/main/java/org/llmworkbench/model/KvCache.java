@@ -90,6 +90,11 @@ public final class KvCache implements AutoCloseable {
                 return storage;
             }
             if (storage != null) {
+                if (length > 0) {
+                    throw new IllegalArgumentException("the KV cache holds " + length + " positions of batch size "
+                            + storage.getShape().get(0) + " but was fed batch size " + s.get(0)
+                            + "; clear() it or use one cache per batch shape");
+                }
                 storage.close();
             }
             return manager.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), fresh.getDataType());

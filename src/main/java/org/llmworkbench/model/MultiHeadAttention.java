@@ -83,12 +83,17 @@ public final class MultiHeadAttention {
         if (training && dropRate > 0f) {
             weights = Dropout.dropout(weights, dropRate, true).singletonOrThrow();
         }
-        NDArray context = weights.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) nHeads * headDim);
+        NDArray context = weights.matMul(v);
+        context = tokens == 1 ? context.reshape(batch, 1, (long) nHeads * headDim)
+                : context.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) nHeads * headDim);
         return Linear.linear(context, wOut, bOut).singletonOrThrow();
     }
 
     /** [batch, tokens, embDim] → [batch, heads, tokens, headDim]. */
     private NDArray heads(NDArray projected, long batch, long tokens) {
+        if (tokens == 1) {
+            return projected.reshape(batch, nHeads, 1, headDim); // one token: the transpose would move nothing
+        }
         return projected.reshape(batch, tokens, nHeads, headDim).transpose(0, 2, 1, 3);
     }
 }
