@@ -88,11 +88,18 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         json.put("bench", "generate");
         json.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         json.put("device", device);
+        json.put("load_average", loadAverage());
         json.put("prompt_tokens", promptTokens);
         json.put("results", rows);
         json.put("kv_cache_speedup", speedups);
         System.out.println(new ObjectMapper().writeValueAsString(json));
         return 0;
+    }
+
+    /** The 1-minute load average: figures taken on a busy machine read low, this says how busy it was. */
+    private static Double loadAverage() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? null : round(load);
     }
 
     private static double round(double v) {
