@@ -65,22 +65,24 @@ public final class TokenSampler {
 
     /** Zeroes every probability outside the smallest top set whose mass reaches {@code p}. */
     private static void keepNucleus(double[] probs, double p) {
-        Integer[] order = new Integer[probs.length];
+        // Sort (probability, id) pairs packed into longs: float bits of a non-negative number keep its
+        // order, and the id in the low bits breaks ties towards the lower id. No boxing, one sort.
+        long[] keyed = new long[probs.length];
         int candidates = 0;
         for (int i = 0; i < probs.length; i++) {
-            if (probs[i] > 0) order[candidates++] = i;
+            if (probs[i] > 0) {
+                keyed[candidates++] = ((long) Float.floatToIntBits((float) probs[i]) << 32) | (0xFFFFFFFFL - i);
+            }
         }
-        Integer[] live = Arrays.copyOf(order, candidates);
-        Arrays.sort(live, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a]) : Integer.compare(a, b));
+        Arrays.sort(keyed, 0, candidates);
         double cumulative = 0;
-        int keep = 0;
-        while (keep < live.length) {
-            cumulative += probs[live[keep]];
-            keep++;
-            if (cumulative >= p) break;
+        int kept = 0;
+        for (int j = candidates - 1; j >= 0 && cumulative < p; j--) {
+            cumulative += probs[(int) (0xFFFFFFFFL - (keyed[j] & 0xFFFFFFFFL))];
+            kept++;
         }
-        for (int i = keep; i < live.length; i++) {
-            probs[live[i]] = 0;
+        for (int j = candidates - 1 - kept; j >= 0; j--) {
+            probs[(int) (0xFFFFFFFFL - (keyed[j] & 0xFFFFFFFFL))] = 0;
         }
     }
 

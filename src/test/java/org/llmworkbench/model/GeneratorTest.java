@@ -105,8 +105,12 @@ class GeneratorTest {
             seenP.add(topP.next(logits));
         }
         assertThat(seenK).containsExactly(1, 3);
-        // softmax: p(1)=.376, p(3)=.340, p(5)=.308 → 1 and 3 reach 0.5
+        // softmax: p(1)=.342, p(3)=.309, p(5)=.280, p(2)=.046 → 1 and 3 reach 0.5; 1, 3, 5 reach 0.9
         assertThat(seenP).containsExactly(1, 3);
+        TokenSampler wider = new TokenSampler(GenerationConfig.sampling(1, 1.0, 0, 0.9, 9));
+        java.util.Set<Integer> seenWide = new java.util.TreeSet<>();
+        for (int i = 0; i < 300; i++) seenWide.add(wider.next(logits));
+        assertThat(seenWide).containsExactly(1, 3, 5);
         assertThat(TokenSampler.argmax(logits)).isEqualTo(1);
     }
 
