@@ -523,6 +523,11 @@ public final class BpeTokenizer implements Tokenizer {
         return name;
     }
 
+    /** The merges in rank order as {left id, right id} (token 256+k is merge k), or null if not known. */
+    int[][] merges() {
+        return merges;
+    }
+
     /** Number of merges (learned tokens beyond the 256 bytes), special tokens not counted. */
     public int mergeCount() {
         return table.size() - 256;

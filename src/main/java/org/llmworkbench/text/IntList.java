@@ -22,6 +22,10 @@ final class IntList {
         n += vs.length;
     }
 
+    int get(int i) {
+        return a[i];
+    }
+
     int size() {
         return n;
     }

@@ -52,7 +52,7 @@ class Gpt2BpeTest {
         String text = Files.readString(Datasets.resolve("the-verdict"));
         int[] ids = gpt2.encode(text);
         assertThat(ids).hasSize(5145);
-        assertThat(ids).containsExactly(JTOKKIT.encodeOrdinary(text).toArray());
+        IdAssert.assertSameIds(ids, JTOKKIT.encodeOrdinary(text).toArray());
         assertThat(gpt2.decode(ids)).isEqualTo(text);
     }
 
@@ -60,7 +60,7 @@ class Gpt2BpeTest {
     void tinyShakespeareMatchesJtokkit() throws IOException {
         String text = Files.readString(Datasets.resolve("tinyshakespeare"));
         int[] ids = gpt2.encode(text);
-        assertThat(ids).containsExactly(JTOKKIT.encodeOrdinary(text).toArray());
+        IdAssert.assertSameIds(ids, JTOKKIT.encodeOrdinary(text).toArray());
         assertThat(gpt2.decode(ids)).isEqualTo(text);
     }
 
@@ -73,7 +73,7 @@ class Gpt2BpeTest {
         BpeTokenizer fromRanks = BpeTokenizer.fromTiktokenFile(ranks, Map.of("<|endoftext|>", 50256));
         String text = Files.readString(Datasets.resolve("the-verdict"));
         assertThat(fromRanks.vocabSize()).isEqualTo(50_257);
-        assertThat(fromRanks.encode(text)).containsExactly(gpt2.encode(text));
+        IdAssert.assertSameIds(fromRanks.encode(text), gpt2.encode(text));
         assertThat(fromRanks.encode(REFERENCE, Set.of("<|endoftext|>"))).containsExactly(REFERENCE_IDS);
         assertThat(Tokenizers.forName(ranks.toString()).encode("hello world")).containsExactly(31373, 995);
     }
