@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "llm-workbench: build a GPT from scratch on the JVM.",
         subcommands = {
                 BenchCommand.class,
+                TokenizeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
