@@ -523,9 +523,15 @@ public final class BpeTokenizer implements Tokenizer {
         return name;
     }
 
-    /** The merges in rank order as {left id, right id} (token 256+k is merge k), or null if not known. */
-    int[][] merges() {
-        return merges;
+    /**
+     * The merges in rank order as {left id, right id}: token 256+k is made by merge k. Only known for
+     * tokenizers from {@link BpeTrainer} or {@link #load}; null for GPT-2 and tiktoken files.
+     */
+    public int[][] merges() {
+        if (merges == null) return null;
+        int[][] copy = new int[merges.length][];
+        for (int k = 0; k < merges.length; k++) copy[k] = merges[k].clone();
+        return copy;
     }
 
     /** Number of merges (learned tokens beyond the 256 bytes), special tokens not counted. */
