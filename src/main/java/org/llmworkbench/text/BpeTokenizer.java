@@ -427,6 +427,7 @@ public final class BpeTokenizer implements Tokenizer {
         if (len == 1) return new int[] {idOfByte[buf[0] & 0xFF]};
         int whole = table.find(buf, 0, len);
         if (whole >= 0) return new int[] {table.id(whole)};
+        if (len > LARGE_WORD) return bytePairMergeLarge(buf, len);
         s.ensure(len);
         int[] start = s.start;
         int[] rank = s.rank;
@@ -457,6 +458,99 @@ public final class BpeTokenizer implements Tokenizer {
             ids[i] = to - from == 1 ? idOfByte[buf[from] & 0xFF] : table.id(table.find(buf, from, to));
         }
         return ids;
+    }
+
+    /** Above this many bytes a word is merged with a heap instead of rescanning all pairs each step. */
+    private static final int LARGE_WORD = 128;
+
+    /**
+     * The same merges for long words (a base64 blob, a line of dashes) in O(n log n): parts form a
+     * linked list and candidate pairs sit in a min-heap keyed by (rank, position), so the lowest
+     * rank wins and, among equal ranks, the leftmost, exactly as the linear scan decides. Entries
+     * made stale by a merge are skipped when they surface.
+     */
+    private int[] bytePairMergeLarge(byte[] buf, int len) {
+        int[] next = new int[len];
+        int[] prev = new int[len];
+        int[] rank = new int[len];
+        for (int i = 0; i < len; i++) {
+            next[i] = i + 1;
+            prev[i] = i - 1;
+        }
+        LongHeap heap = new LongHeap(len);
+        for (int i = 0; i + 1 < len; i++) {
+            rank[i] = rankOf(buf, i, i + 2 < len ? i + 2 : len);
+            if (rank[i] != TokenTable.NOT_MERGED) heap.push(((long) rank[i] << 32) | i);
+        }
+        int parts = len;
+        while (!heap.isEmpty()) {
+            long top = heap.pop();
+            int i = (int) top;
+            int r = (int) (top >>> 32);
+            if (next[i] < 0 || next[i] >= len || rank[i] != r) continue; // merged away or outdated
+            int j = next[i];
+            int after = next[j];
+            next[i] = after;
+            if (after < len) prev[after] = i;
+            next[j] = -1; // j is gone
+            parts--;
+            rank[i] = after < len ? rankOf(buf, i, next[after] < len ? next[after] : len) : TokenTable.NOT_MERGED;
+            if (rank[i] != TokenTable.NOT_MERGED) heap.push(((long) rank[i] << 32) | i);
+            int p = prev[i];
+            if (p >= 0) {
+                rank[p] = rankOf(buf, p, after);
+                if (rank[p] != TokenTable.NOT_MERGED) heap.push(((long) rank[p] << 32) | p);
+            }
+        }
+        int[] ids = new int[parts];
+        int k = 0;
+        for (int i = 0; i < len; i = next[i]) {
+            int to = next[i];
+            ids[k++] = to - i == 1 ? idOfByte[buf[i] & 0xFF] : table.id(table.find(buf, i, to));
+        }
+        return ids;
+    }
+
+    /** A binary min-heap of longs. */
+    private static final class LongHeap {
+        private long[] a;
+        private int n;
+
+        LongHeap(int capacity) {
+            a = new long[Math.max(16, capacity)];
+        }
+
+        boolean isEmpty() {
+            return n == 0;
+        }
+
+        void push(long v) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            int i = n++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (a[parent] <= v) break;
+                a[i] = a[parent];
+                i = parent;
+            }
+            a[i] = v;
+        }
+
+        long pop() {
+            long top = a[0];
+            long last = a[--n];
+            int i = 0;
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= n) break;
+                if (c + 1 < n && a[c + 1] < a[c]) c++;
+                if (a[c] >= last) break;
+                a[i] = a[c];
+                i = c;
+            }
+            if (n > 0) a[i] = last;
+            return top;
+        }
     }
 
     private int rankOf(byte[] buf, int from, int to) {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,23 @@ class Gpt2BpeTest {
         for (String s : samples) {
             assertThat(gpt2.encodeOrdinary(s)).as(s).containsExactly(JTOKKIT.encodeOrdinary(s).toArray());
             assertThat(gpt2.decode(gpt2.encodeOrdinary(s))).isEqualTo(s);
+        }
+    }
+
+    @Test
+    void longWordsTakeTheHeapPathAndStillMatchJtokkit() {
+        java.util.Random random = new java.util.Random(7);
+        List<String> words = new java.util.ArrayList<>(List.of("ab".repeat(3000), "é".repeat(2000), "1234567890".repeat(300),
+                "-=".repeat(500), "aaaa".repeat(1000)));
+        for (int w = 0; w < 20; w++) {
+            StringBuilder sb = new StringBuilder();
+            int len = 129 + random.nextInt(2000);
+            for (int i = 0; i < len; i++) sb.append("etaoinshrdlucmfwyp".charAt(random.nextInt(18)));
+            words.add(sb.toString());
+        }
+        for (String word : words) {
+            IdAssert.assertSameIds(gpt2.encodeOrdinary(word), JTOKKIT.encodeOrdinary(word).toArray());
+            IdAssert.assertSameIds(gpt2.encodeOrdinary(" " + word + "!"), JTOKKIT.encodeOrdinary(" " + word + "!").toArray());
         }
     }
 
