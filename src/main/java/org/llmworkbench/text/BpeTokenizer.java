@@ -213,7 +213,8 @@ public final class BpeTokenizer implements Tokenizer {
 
     /**
      * Reads a tiktoken rank file: one token per line as base64 of its bytes, a space, and its rank
-     * (which is also its id). Special tokens are not in such files; pass them in {@code specials}.
+     * (which is also its id). Special tokens are not in such files; pass them in {@code specials}
+     * (null: {@code <|endoftext|>} gets the id after the highest rank, as in r50k_base).
      */
     public static BpeTokenizer fromTiktokenFile(Path file, Map<String, Integer> specials) {
         TokenTable table = new TokenTable(100_000);
@@ -256,6 +257,11 @@ public final class BpeTokenizer implements Tokenizer {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         String name = file.getFileName().toString().replaceFirst("\\.tiktoken$", "");
+        if (specials == null) {
+            int next = 0;
+            for (int e = 0; e < table.size(); e++) next = Math.max(next, table.id(e) + 1);
+            specials = Map.of(END_OF_TEXT, next);
+        }
         return new BpeTokenizer(name, table, specials, null, file);
     }
 

@@ -8,7 +8,7 @@ public final class TokenizerFileException extends IllegalArgumentException {
     private final int line;
 
     public TokenizerFileException(Path file, int line, String problem) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + problem);
+        super((file == null ? "" : file + (line > 0 ? ":" + line : "") + ": ") + problem);
         this.file = file;
         this.line = line;
     }

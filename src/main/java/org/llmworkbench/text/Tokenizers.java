@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** Finds a tokenizer by the name users type: {@code gpt2} (alias {@code r50k_base}) or a file. */
 public final class Tokenizers {
@@ -35,13 +34,6 @@ public final class Tokenizers {
             throw new TokenizerFileException(file, 1, "this is a GPT-2 merges file; it needs its encoder.json too"
                     + " (BpeTokenizer.fromGpt2Files), or use the encoding name gpt2");
         }
-        int ranks = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            while (r.readLine() != null) ranks++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        BpeTokenizer plain = BpeTokenizer.fromTiktokenFile(file, Map.of());
-        return BpeTokenizer.fromTiktokenFile(file, Map.of(BpeTokenizer.END_OF_TEXT, plain.vocabSize()));
+        return BpeTokenizer.fromTiktokenFile(file, null);
     }
 }

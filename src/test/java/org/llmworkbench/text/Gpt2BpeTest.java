@@ -76,7 +76,9 @@ class Gpt2BpeTest {
         assertThat(fromRanks.vocabSize()).isEqualTo(50_257);
         IdAssert.assertSameIds(fromRanks.encode(text), gpt2.encode(text));
         assertThat(fromRanks.encode(REFERENCE, Set.of("<|endoftext|>"))).containsExactly(REFERENCE_IDS);
-        assertThat(Tokenizers.forName(ranks.toString()).encode("hello world")).containsExactly(31373, 995);
+        BpeTokenizer byName = Tokenizers.forName(ranks.toString());
+        assertThat(byName.encode("hello world")).containsExactly(31373, 995);
+        assertThat(byName.specialTokens()).isEqualTo(Map.of("<|endoftext|>", 50256));
     }
 
     @Test
