@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
         versionProvider = WorkbenchCli.Version.class,
         description = "llm-workbench: build a GPT from scratch on the JVM.",
         subcommands = {
+                RunCommand.class,
                 BenchCommand.class,
                 TokenizeCommand.class,
+                DatasetsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
