@@ -88,15 +88,16 @@ public final class BpeTokenizer implements Tokenizer {
     // Loading
 
     /** GPT-2's tokenizer (r50k_base), from the {@code gpt2-encoder} and {@code gpt2-vocab} datasets. Cached. */
-    public static BpeTokenizer gpt2() {
-        return Gpt2Holder.INSTANCE;
+    public static synchronized BpeTokenizer gpt2() {
+        // Not a holder class: a missing dataset must stay a clear error on every call, not a NoClassDefFoundError.
+        if (gpt2 == null) {
+            gpt2 = fromGpt2Files(org.llmworkbench.data.Datasets.resolve("gpt2-encoder"),
+                    org.llmworkbench.data.Datasets.resolve("gpt2-vocab"));
+        }
+        return gpt2;
     }
 
-    private static final class Gpt2Holder {
-        static final BpeTokenizer INSTANCE = fromGpt2Files(
-                org.llmworkbench.data.Datasets.resolve("gpt2-encoder"),
-                org.llmworkbench.data.Datasets.resolve("gpt2-vocab"));
-    }
+    private static BpeTokenizer gpt2;
 
     /**
      * Reads GPT-2's {@code encoder.json} (token in byte-to-unicode spelling → id) and {@code vocab.bpe}
