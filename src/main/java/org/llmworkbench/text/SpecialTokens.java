@@ -64,14 +64,18 @@ public final class SpecialTokens {
         }
         int plainStart = 0;
         int n = text.length();
+        // Next occurrence of each token at or after plainStart (-1: none left); searched again only once passed.
+        int[] next = new int[tokens.length];
+        for (int t = 0; t < tokens.length; t++) next[t] = text.indexOf(tokens[t]);
         while (plainStart < n) {
             String found = null;
             int at = -1;
-            for (String t : tokens) {
-                int k = text.indexOf(t, plainStart);
-                if (k >= 0 && (at < 0 || k < at || (k == at && t.length() > found.length()))) {
+            for (int t = 0; t < tokens.length; t++) {
+                if (next[t] >= 0 && next[t] < plainStart) next[t] = text.indexOf(tokens[t], plainStart);
+                int k = next[t];
+                if (k >= 0 && (at < 0 || k < at || (k == at && tokens[t].length() > found.length()))) {
                     at = k;
-                    found = t;
+                    found = tokens[t];
                 }
             }
             if (found == null) break;

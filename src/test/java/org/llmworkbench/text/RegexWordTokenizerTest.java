@@ -70,6 +70,16 @@ class RegexWordTokenizerTest {
     }
 
     @Test
+    void manyDocumentsAreSeparatedByTheirSpecialTokens() {
+        RegexWordTokenizer v2 = RegexWordTokenizer.v2(verdict);
+        String docs = String.join("<|endoftext|>", java.util.Collections.nCopies(20_000, "I had always thought"));
+        int[] ids = v2.encode(docs, Set.of("<|endoftext|>"));
+        assertThat(ids).hasSize(20_000 * 4 + 19_999);
+        assertThat(java.util.Arrays.stream(ids).filter(id -> id == 1130).count()).isEqualTo(19_999);
+        assertThat(ids[4]).isEqualTo(1130);
+    }
+
+    @Test
     void decodeRefusesIdsOutsideTheVocabulary() {
         assertThatThrownBy(() -> RegexWordTokenizer.v1(verdict).decode(new int[] {3, 1130}))
                 .hasMessageContaining("1130").hasMessageContaining("position 1");
