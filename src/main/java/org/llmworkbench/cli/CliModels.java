@@ -5,6 +5,7 @@ import org.llmworkbench.model.Devices;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.TokenCodec;
+import org.llmworkbench.text.BpeTokenizer;
 
 import java.util.Optional;
 
@@ -27,12 +28,19 @@ final class CliModels {
                 + "directory or checkpoint comes with the weight reader (org.llmworkbench.model.io).");
     }
 
-    /**
-     * The text tokenizer the commands use for {@code --prompt} / {@code --text}; empty while no
-     * GPT-2 tokenizer is wired in, in which case the commands take and print token ids.
-     */
-    static Optional<TokenCodec> tokenizer() {
-        return Optional.empty();
+    /** GPT-2's BPE tokenizer (needs the gpt2-encoder and gpt2-vocab datasets; fails clearly without them). */
+    static TokenCodec gpt2Tokenizer() {
+        BpeTokenizer bpe = BpeTokenizer.gpt2();
+        return TokenCodec.of(bpe::encodeAllowingAllSpecial, bpe::decode);
+    }
+
+    /** The tokenizer when its files can be found, else empty: commands given token ids then print ids. */
+    static Optional<TokenCodec> gpt2TokenizerIfAvailable() {
+        try {
+            return Optional.of(gpt2Tokenizer());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     static int[] parseIds(String text, String where) {

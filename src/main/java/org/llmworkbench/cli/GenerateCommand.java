@@ -27,7 +27,7 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Model preset (random weights from --seed): gpt2-small, workshop-tiny, ...")
     String model;
 
-    @Option(names = "--prompt", description = "Prompt text (needs the GPT-2 tokenizer).")
+    @Option(names = "--prompt", description = "Prompt text, encoded with GPT-2's BPE tokenizer.")
     String prompt;
 
     @Option(names = "--prompt-ids", split = ",", description = "Prompt as token ids, e.g. 15496,11")
@@ -69,15 +69,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((prompt == null) == (promptIds == null)) {
             throw new IllegalArgumentException("give exactly one of --prompt TEXT or --prompt-ids ID,ID,...");
         }
-        Optional<TokenCodec> codec = CliModels.tokenizer();
-        int[] ids;
-        if (prompt != null) {
-            ids = codec.orElseThrow(() -> new IllegalArgumentException(
-                    "no GPT-2 tokenizer is available in this build to encode --prompt; pass token ids with "
-                            + "--prompt-ids (e.g. --prompt-ids 15496,11 for \"Hello,\")")).encode(prompt);
-        } else {
-            ids = promptIds;
-        }
+        // Text prompts need the GPT-2 tokenizer; with --prompt-ids it is only used, when found, to show text.
+        Optional<TokenCodec> codec = prompt != null ? Optional.of(CliModels.gpt2Tokenizer())
+                : CliModels.gpt2TokenizerIfAvailable();
+        int[] ids = prompt != null ? codec.get().encode(prompt) : promptIds;
         double t = temperature == null ? 0.0 : temperature;
         if (temperature != null && temperature <= 0) {
             throw new IllegalArgumentException("--temperature must be > 0, got " + temperature + " (use --greedy)");
@@ -111,6 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
             json.put("total_ms", Math.round(result.totalNanos() / 1e4) / 100.0);
             json.put("tokens_per_s", Math.round(result.tokensPerSecond() * 100) / 100.0);
             json.put("ids", result.newTokens());
+            codec.ifPresent(c -> json.put("text", c.decode(result.newTokens())));
             out.println(new ObjectMapper().writeValueAsString(json));
         }
         return 0;

@@ -27,7 +27,7 @@ public final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model preset (random weights from --seed).")
     String model;
 
-    @Option(names = "--text", description = "UTF-8 text file (needs the GPT-2 tokenizer).")
+    @Option(names = "--text", description = "UTF-8 text file, encoded with GPT-2's BPE tokenizer.")
     Path text;
 
     @Option(names = "--ids", description = "File of token ids separated by spaces, commas or newlines.")
@@ -116,10 +116,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         if (idsFile != null) {
             return CliModels.parseIds(readFile(idsFile), idsFile.toString());
         }
-        String content = readFile(text);
-        return CliModels.tokenizer().orElseThrow(() -> new IllegalArgumentException(
-                "no GPT-2 tokenizer is available in this build to encode --text " + text
-                        + "; pass token ids with --ids FILE")).encode(content);
+        return CliModels.gpt2Tokenizer().encode(readFile(text));
     }
 
     private static String readFile(Path path) throws java.io.IOException {

@@ -94,4 +94,22 @@ class ModelCommandsTest {
         assertThat(json.get("perplexity").asDouble()).isCloseTo(Math.exp(json.get("cross_entropy").asDouble()),
                 org.assertj.core.data.Percentage.withPercentage(0.1));
     }
+
+    @Test
+    void textPromptsAndTextFilesGoThroughTheGpt2Tokenizer() throws Exception {
+        Run byText = run("generate", "--model", "workshop-tiny", "--prompt", "Hello, do you like tea?", "--max-tokens", "4");
+        Run byIds = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11,466,345,588,8887,30",
+                "--max-tokens", "4");
+        assertThat(byText.code()).as(byText.err()).isZero();
+        assertThat(byText.lastJson().get("prompt_tokens").asInt()).isEqualTo(7);
+        assertThat(byText.lastJson().get("ids")).isEqualTo(byIds.lastJson().get("ids"));
+        assertThat(byText.out()).startsWith("Hello, do you like tea?");
+        assertThat(byText.lastJson().get("text").asText()).isNotEmpty();
+
+        Run perplexity = run("perplexity", "--model", "workshop-tiny", "--text",
+                Datasets.resolve("the-verdict").toString(), "--max-tokens", "200");
+        assertThat(perplexity.code()).as(perplexity.err()).isZero();
+        assertThat(perplexity.lastJson().get("tokens").asInt()).isEqualTo(199);
+        assertThat(perplexity.lastJson().get("cross_entropy").asDouble()).isBetween(10.6, 11.1);
+    }
 }
