@@ -1,0 +1,113 @@
+package org.llmworkbench.kernel;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.dflib.jjava.jupyter.channels.JupyterSocket;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+import org.dflib.jjava.jupyter.messages.HMACGenerator;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
+import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/**
+ * The shell or the control socket, served by its own thread. jjava's {@code ShellChannel} sleeps
+ * 50 ms between polls (latency on every request) and its thread dies on the first message with a
+ * wrong signature, leaving the kernel deaf. This channel blocks in poll, so a request is read the
+ * moment it arrives, and drops a badly signed message without touching it.
+ */
+final class RequestChannel extends JupyterSocket {
+    private static final int POLL_MS = 200;
+
+    private final String name;
+    private final boolean control;
+    private final IOPub iopub;
+    private final PrintStream log;
+    private final Map<MessageType<?>, Consumer<Request<?>>> handlers = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private volatile long droppedMessages;
+    private Thread thread;
+
+    RequestChannel(ZMQ.Context context, HMACGenerator hmac, boolean control, IOPub iopub, PrintStream log) {
+        super(context, SocketType.ROUTER, hmac, LoggerFactory.getLogger(control ? "ControlChannel" : "ShellChannel"));
+        this.name = control ? "control" : "shell";
+        this.control = control;
+        this.iopub = iopub;
+        this.log = log;
+        setLinger(1000);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> void on(MessageType<T> type, Consumer<Request<T>> handler) {
+        handlers.put(type, r -> handler.accept((Request<T>) r));
+    }
+
+    /** Messages dropped because their signature did not match the connection key. */
+    long droppedMessages() {
+        return droppedMessages;
+    }
+
+    @Override
+    public void bind(KernelConnectionProperties p) {
+        super.bind(formatAddress(p.getTransport(), p.getIp(), control ? p.getControlPort() : p.getShellPort()));
+        running = true;
+        thread = new Thread(this::serve, "kernel-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void serve() {
+        ZMQ.Poller poller = ctx.poller(1);
+        poller.register(this, ZMQ.Poller.POLLIN);
+        while (running) {
+            if (poller.poll(POLL_MS) <= 0 || !running) continue;
+            Message<?> message;
+            try {
+                message = readMessage();
+            } catch (SecurityException e) {
+                droppedMessages++;
+                log.println("llm-workbench kernel: dropped a " + name + " message with a wrong signature");
+                continue;
+            } catch (RuntimeException e) {
+                log.println("llm-workbench kernel: dropped an unreadable " + name + " message: " + e);
+                continue;
+            }
+            if (message == null) break;
+            dispatch(message);
+        }
+        poller.close();
+    }
+
+    private void dispatch(Message<?> message) {
+        Consumer<Request<?>> handler = handlers.get(message.getHeader().getType());
+        if (handler == null) return; // comm messages and other optional requests: nothing to say
+        Request<?> request = new Request<>(message, this, iopub);
+        request.publish(PublishStatus.BUSY);
+        try {
+            handler.accept(request);
+        } catch (RuntimeException e) {
+            log.println("llm-workbench kernel: " + message.getHeader().getType() + " failed: " + e);
+            e.printStackTrace(log);
+        } finally {
+            request.publish(PublishStatus.IDLE);
+        }
+    }
+
+    /** Stops serving (from any thread); the socket is closed by {@link #close()} once the thread is gone. */
+    void stop() {
+        running = false;
+    }
+
+    void awaitStopped(long millis) {
+        if (thread == null || thread == Thread.currentThread()) return;
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
