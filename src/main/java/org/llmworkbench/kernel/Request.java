@@ -1,5 +1,6 @@
 package org.llmworkbench.kernel;
 
+import java.util.Map;
 import org.dflib.jjava.jupyter.messages.ContentType;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
@@ -39,8 +40,12 @@ final class Request<T> {
         channel.sendMessage(new Message<>(message, content.getType(), content));
     }
 
-    void replyError(MessageType<?> type, ErrorReply error) {
+    <C extends ContentType<C>> void reply(C content, Map<String, Object> metadata) {
+        channel.sendMessage(new Message<>(message, content.getType(), content, null, metadata));
+    }
+
+    void replyError(MessageType<?> type, ErrorReply error, Map<String, Object> metadata) {
         channel.sendMessage(new Message<>(message.getIdentities(), new Header<>(message, type.error()),
-                message.getHeader(), null, error, null));
+                message.getHeader(), metadata, error, null));
     }
 }

@@ -63,6 +63,8 @@ public final class WorkbenchKernel {
     public static final String IMPLEMENTATION = "llm-workbench";
     /** Set to true to print start-up timings on stderr ({@code workbench bench kernel} reads them). */
     public static final String TIMING_PROPERTY = "workbench.kernel.timing";
+    /** Epoch milliseconds at which the launcher started this JVM, for the start-up timings. */
+    public static final String LAUNCHED_PROPERTY = "workbench.kernel.launched";
 
     private final KernelConnectionProperties connection;
     private final PrintStream log = OutputCapture.originalErr();
@@ -72,15 +74,16 @@ public final class WorkbenchKernel {
     private final StdinChannel stdin;
     private final RequestChannel shell;
     private final RequestChannel control;
-    private final CompletableFuture<NotebookEngine> engine = new CompletableFuture<>();
+    private final CompletableFuture<NotebookEngine> engine;
     private final AtomicInteger executionCount = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final long startNanos = System.nanoTime();
     private final boolean timing = Boolean.getBoolean(TIMING_PROPERTY);
+    private final String session = java.util.UUID.randomUUID().toString();
     private volatile boolean shuttingDown;
 
     public WorkbenchKernel(KernelConnectionProperties connection) {
         this.connection = connection;
+        this.engine = startEngine(timing, log);
         HMACGenerator hmac;
         try {
             hmac = connection.createHMACGenerator();
@@ -129,6 +132,7 @@ public final class WorkbenchKernel {
             System.err.println("usage: java " + WorkbenchKernel.class.getName() + " CONNECTION_FILE");
             System.exit(2);
         }
+        startEngine(Boolean.getBoolean(TIMING_PROPERTY), OutputCapture.originalErr());
         run(Path.of(args[0]));
         System.exit(0);
     }
@@ -140,21 +144,34 @@ public final class WorkbenchKernel {
         kernel.awaitShutdown();
     }
 
+    /**
+     * The engine takes longest to start (JShell loads and warms the compiler), so it starts on its
+     * own thread before anything else, while the connection file is read and the sockets bound.
+     */
+    private static final CompletableFuture<NotebookEngine> ENGINE = new CompletableFuture<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean ENGINE_STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    static CompletableFuture<NotebookEngine> startEngine(boolean timing, PrintStream log) {
+        if (ENGINE_STARTED.compareAndSet(false, true)) {
+            Thread starter = new Thread(() -> buildEngine(timing, log), "kernel-engine-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
+        return ENGINE;
+    }
+
     public void start() {
         heartbeat.bind(connection);
         iopub.bind(connection);
         stdin.bind(connection);
         control.bind(connection);
         shell.bind(connection);
-        iopub.publish(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
-        if (timing) log.printf("llm-workbench kernel: sockets bound at %d ms after JVM start%n", sinceJvmStart());
-        Thread starter = new Thread(this::startEngine, "kernel-engine-start");
-        starter.setDaemon(true);
-        starter.start();
+        iopub.publish(new Message<>(new Header<>(session, PublishStatus.MESSAGE_TYPE), PublishStatus.STARTING));
+        if (timing) log.printf("llm-workbench kernel: sockets bound at %d ms after launch%n", sinceLaunch());
         installSigintHandler();
     }
 
-    private void startEngine() {
+    private static void buildEngine(boolean timing, PrintStream log) {
         try {
             long t0 = System.nanoTime();
             NotebookEngine e = new NotebookEngine();
@@ -163,21 +180,22 @@ public final class WorkbenchKernel {
             e.isComplete("1 + 1");
             e.execute("import java.util.*;", OutputSink.console());
             if (timing) {
-                log.printf("llm-workbench kernel: engine built in %d ms, warmed up in %d ms, ready at %d ms after JVM start%n",
-                        (built - t0) / 1_000_000, (System.nanoTime() - built) / 1_000_000, sinceJvmStart());
+                log.printf("llm-workbench kernel: engine built in %d ms, warmed up in %d ms, ready at %d ms after launch%n",
+                        (built - t0) / 1_000_000, (System.nanoTime() - built) / 1_000_000, sinceLaunch());
             }
-            engine.complete(e);
+            ENGINE.complete(e);
         } catch (Throwable t) {
             log.println("llm-workbench kernel: the notebook engine failed to start: " + t);
             t.printStackTrace(log);
-            engine.completeExceptionally(t);
+            ENGINE.completeExceptionally(t);
         }
     }
 
-    private long sinceJvmStart() {
-        Optional<java.time.Instant> start = ProcessHandle.current().info().startInstant();
-        return start.map(s -> java.time.Duration.between(s, java.time.Instant.now()).toMillis())
-                .orElse((System.nanoTime() - startNanos) / 1_000_000);
+    /** Milliseconds since whoever started this JVM says it did ({@link #LAUNCHED_PROPERTY}), else since the JVM started. */
+    static long sinceLaunch() {
+        String launched = System.getProperty(LAUNCHED_PROPERTY);
+        if (launched != null) return System.currentTimeMillis() - Long.parseLong(launched);
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
     /** SIGINT (interrupt_mode "signal", or Ctrl-C in a terminal) stops the running cell, not the kernel. */
@@ -249,18 +267,21 @@ public final class WorkbenchKernel {
                             "restart the kernel; if it fails again, run 'workbench run' to see the start-up error")), 0);
         }
         sink.flush();
+        // the engine's own time, so a client can tell protocol overhead from cell work
+        Map<String, Object> metadata = Map.of("status", result.isOk() ? "ok" : "error",
+                "workbench_cell_ms", result.wallNanos() / 1e6);
         if (result.isOk()) {
             if (!silent && result.value() != null && !result.value().isEmpty()) {
                 r.publish(new PublishExecuteResult(count, IOPubSink.toJupyter(result.value(), null)));
             }
-            r.reply(new ExecuteReply(count, Map.of()));
+            r.reply(new ExecuteReply(count, Map.of()), metadata);
         } else {
             CellError error = result.error();
             List<String> traceback = traceback(error);
             if (!silent) r.publish(new PublishError(error.name(), error.message(), traceback));
             ErrorReply reply = new ErrorReply(error.name(), error.message(), traceback);
             reply.setExecutionCount(count);
-            r.replyError(MessageType.EXECUTE_REPLY, reply);
+            r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
         }
     }
 
