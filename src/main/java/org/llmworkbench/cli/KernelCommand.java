@@ -2,8 +2,10 @@ package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.llmworkbench.kernel.ClassDataArchive;
 import org.llmworkbench.kernel.KernelSpec;
 import org.llmworkbench.kernel.KernelsDir;
 import org.llmworkbench.kernel.WorkbenchKernel;
@@ -54,6 +56,9 @@ public final class KernelCommand implements Runnable {
                 description = "Class path for the kernel JVM (default: the jar or class path this command runs from).")
         String classpath;
 
+        @Option(names = "--no-cds", description = "Don't record a class-data archive (it makes the kernel start faster).")
+        boolean noCds;
+
         @Override
         public Integer call() throws Exception {
             KernelSpec.Options o = KernelSpec.Options.defaults().withName(name).withDataDir(dataDir);
@@ -63,6 +68,17 @@ public final class KernelCommand implements Runnable {
             Path kernels = where.prefix != null ? KernelsDir.prefix(where.prefix)
                     : where.sysPrefix ? KernelsDir.sysPrefix(System.getenv())
                     : KernelsDir.user(System.getenv());
+            Path archive = null;
+            if (!noCds && ClassDataArchive.supports(o.classpath())) {
+                Path dir = Files.createDirectories(kernels.resolve(spec.name()));
+                System.out.println("Recording a class-data archive for faster kernel starts (a few seconds, once)...");
+                long t0 = System.nanoTime();
+                archive = ClassDataArchive.record(spec, dir.resolve(ClassDataArchive.FILE_NAME));
+                System.out.printf("  %s (%.1f MB, %.1f s)%n", archive, Files.size(archive) / 1e6, (System.nanoTime() - t0) / 1e9);
+                spec = spec.withJvmOptions(ClassDataArchive.jvmOptions(archive));
+            } else if (!noCds) {
+                System.out.println("No class-data archive: the class path is not all jars (run from the built jar for faster starts).");
+            }
             Path file = spec.install(kernels);
             System.out.println("Installed kernelspec '" + spec.name() + "' (" + spec.displayName() + ") in " + file.getParent());
             ObjectNode json = new ObjectMapper().createObjectNode();
@@ -70,6 +86,7 @@ public final class KernelCommand implements Runnable {
             json.put("name", spec.name());
             json.put("kernel_json", file.toString());
             json.put("threads", o.threads());
+            json.put("class_data_archive", archive == null ? null : archive.toString());
             System.out.println(json);
             return 0;
         }

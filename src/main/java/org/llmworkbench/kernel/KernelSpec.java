@@ -77,6 +77,13 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
         return new KernelSpec(o.name(), DEFAULT_DISPLAY_NAME, argv, Map.of("DJL_OFFLINE", "true"));
     }
 
+    /** The same spec with extra JVM options right after the java executable. */
+    public KernelSpec withJvmOptions(List<String> options) {
+        List<String> a = new ArrayList<>(argv);
+        a.addAll(1, options);
+        return new KernelSpec(name, displayName, a, env);
+    }
+
     static Path currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
     }
