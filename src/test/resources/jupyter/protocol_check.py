@@ -7,6 +7,7 @@ Every wait has a timeout: a broken kernel makes this script report, not hang.
 import json
 import os
 import queue
+import signal
 import sys
 import time
 
@@ -117,6 +118,20 @@ try:
         seen["interrupt"] = {"status": r["content"]["status"], "ename": r["content"].get("ename")}
     except queue.Empty:
         seen["interrupt"] = None
+    # SIGINT (interrupt_mode "signal", or Ctrl-C in a terminal) stops the cell, not the kernel
+    loop_id = kc.execute("long m = 0;\nwhile (true) { m++; }")
+    time.sleep(1.5)
+    pid = km.provisioner.process.pid if getattr(km, "provisioner", None) else km.kernel.pid
+    os.kill(pid, signal.SIGINT)
+    try:
+        r = kc.get_shell_msg(timeout=20)
+        while r["parent_header"].get("msg_id") != loop_id:
+            r = kc.get_shell_msg(timeout=20)
+        seen["sigint"] = {"status": r["content"]["status"], "ename": r["content"].get("ename")}
+    except queue.Empty:
+        seen["sigint"] = None
+    seen["heartbeat"] = kc.hb_channel.is_beating()
+
     reply, outputs = run_cell(kc, "int kept = 7;\nkept * 6")
     seen["after_interrupt"] = [o["content"]["data"]["text/plain"] for o in outputs if o["type"] == "execute_result"]
 

@@ -165,6 +165,8 @@ class KernelUnderJupyterTest {
 
         assertThat(seen.path("interrupt").path("status").asText()).as("interrupt of an endless loop").isEqualTo("error");
         assertThat(seen.path("interrupt").path("ename").asText()).isEqualTo("InterruptedException");
+        assertThat(seen.path("sigint").path("ename").asText()).as("SIGINT stops the cell").isEqualTo("InterruptedException");
+        assertThat(seen.path("heartbeat").asBoolean()).isTrue();
         assertThat(seen.path("after_interrupt").get(0).asText()).isEqualTo("42");
 
         assertThat(seen.path("after_restart_old_var").asText()).as("state is gone after a restart").isEqualTo("error");

@@ -1,0 +1,61 @@
+package org.llmworkbench.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmworkbench.cli.WorkbenchCli;
+
+/** The kernel in its own JVM, started as {@code workbench kernel run CONNECTION_FILE}, over the wire protocol (no Jupyter needed). */
+class KernelProcessTest {
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @Test
+    void workbenchKernelRunServesCellsOverTheWireAndExitsOnShutdown() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        KernelSpec plain = KernelSpec.forWorkbench(KernelSpec.Options.defaults().withThreads(1).withClasspath(cp));
+        List<String> argv = new ArrayList<>(plain.argv());
+        int main = argv.indexOf(WorkbenchKernel.class.getName());
+        argv.set(main, WorkbenchCli.class.getName());
+        argv.addAll(main + 1, List.of("kernel", "run"));
+        KernelSpec viaCli = new KernelSpec("via-cli", "via cli", argv, plain.env());
+
+        try (KernelProcess kernel = KernelProcess.start(viaCli, List.of())) {
+            KernelClient client = kernel.client();
+            String id = client.execute("System.out.println(\"streamed\");\n20 + 22");
+            KernelClient.Received stream = kernel.require(client.iopub(id, "stream", TIMEOUT), "stream");
+            assertThat(stream.content().get("text").getAsString()).isEqualTo("streamed\n");
+            KernelClient.Received result = kernel.require(client.iopub(id, "execute_result", TIMEOUT), "execute_result");
+            assertThat(result.content().getAsJsonObject("data").get("text/plain").getAsString()).isEqualTo("42");
+            assertThat(result.content().get("execution_count").getAsInt()).isEqualTo(1);
+            KernelClient.Received reply = kernel.require(client.shellReply(id, TIMEOUT), "execute_reply");
+            assertThat(reply.content().get("status").getAsString()).isEqualTo("ok");
+            assertThat(reply.metadata().get("workbench_cell_ms").getAsDouble()).isPositive();
+            kernel.require(kernel.awaitIdle(id, TIMEOUT), "idle");
+
+            assertThatThrownBy(() -> kernel.run("int[] a = new int[2];\na[5] = 1;", TIMEOUT))
+                    .hasMessageContaining("ArrayIndexOutOfBoundsException").hasMessageContaining("cell line 2");
+            assertThat(kernel.shutdown(TIMEOUT)).isZero();
+        }
+    }
+
+    @Test
+    void classDataArchivesNeedAClassPathOfJars(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("a.jar"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        assertThat(ClassDataArchive.supports(jar.toString())).isTrue();
+        assertThat(ClassDataArchive.supports(jar + File.pathSeparator + classes)).isFalse();
+        assertThat(ClassDataArchive.supports(dir.resolve("missing.jar").toString())).isFalse();
+        assertThat(ClassDataArchive.jvmOptions(dir.resolve("x.jsa"))).contains("-XX:SharedArchiveFile=" + dir.resolve("x.jsa"));
+        KernelSpec spec = KernelSpec.forWorkbench(KernelSpec.Options.defaults().withClasspath(jar.toString()))
+                .withJvmOptions(List.of("-Xshare:auto"));
+        assertThat(spec.argv().get(1)).isEqualTo("-Xshare:auto");
+    }
+}
