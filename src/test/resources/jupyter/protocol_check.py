@@ -94,6 +94,19 @@ try:
                              "traceback": reply.get("traceback", []),
                              "published": [o["type"] for o in outputs if o["type"] == "error"]}
 
+    # "Run All" sends cells at once: after a failure with stop_on_error the queued ones are aborted, not run
+    failing = kc.execute('throw new IllegalStateException("stop here");', stop_on_error=True)
+    queued = kc.execute('System.out.println("must not run");', stop_on_error=True)
+    replies = {}
+    try:
+        while len(replies) < 2:
+            m = kc.get_shell_msg(timeout=30)
+            replies[m["parent_header"].get("msg_id")] = m["content"]["status"]
+    except queue.Empty:
+        pass
+    printed = "".join(m["content"].get("text", "") for m in drain_iopub(kc, 1.0) if m["msg_type"] == "stream")
+    seen["stop_on_error"] = {"failing": replies.get(failing), "queued": replies.get(queued), "printed": printed}
+
     reply, outputs = run_cell(kc, 'var h = display("first", "live");\nh.update("second");')
     seen["display"] = [{"type": o["type"], "text": o["content"]["data"].get("text/plain"),
                         "display_id": o["content"].get("transient", {}).get("display_id")}

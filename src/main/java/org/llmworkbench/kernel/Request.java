@@ -44,6 +44,18 @@ final class Request<T> {
         channel.sendMessage(new Message<>(message, content.getType(), content, null, metadata));
     }
 
+    /** An execute_reply with status "aborted" (jjava has no content class for it). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void replyAborted() {
+        channel.sendMessage(new Message(message.getIdentities(), new Header<>(message, MessageType.EXECUTE_REPLY),
+                message.getHeader(), Map.of("status", "aborted"), Map.of("status", "aborted"), null));
+    }
+
+    /** Later execute requests already queued on this channel get "aborted" replies instead of running. */
+    void abortQueued() {
+        channel.abortQueued();
+    }
+
     void replyError(MessageType<?> type, ErrorReply error, Map<String, Object> metadata) {
         channel.sendMessage(new Message<>(message.getIdentities(), new Header<>(message, type.error()),
                 message.getHeader(), metadata, error, null));

@@ -29,6 +29,7 @@ final class RequestChannel extends JupyterSocket {
     private final PrintStream log;
     private final Map<MessageType<?>, Consumer<Request<?>>> handlers = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private volatile boolean abortQueued;
     private volatile long droppedMessages;
     private Thread thread;
 
@@ -65,21 +66,48 @@ final class RequestChannel extends JupyterSocket {
         poller.register(this, ZMQ.Poller.POLLIN);
         while (running) {
             if (poller.poll(POLL_MS) <= 0 || !running) continue;
-            Message<?> message;
-            try {
-                message = readMessage();
-            } catch (SecurityException e) {
-                droppedMessages++;
-                log.println("llm-workbench kernel: dropped a " + name + " message with a wrong signature");
-                continue;
-            } catch (RuntimeException e) {
-                log.println("llm-workbench kernel: dropped an unreadable " + name + " message: " + e);
-                continue;
-            }
-            if (message == null) break;
-            dispatch(message);
+            Message<?> message = read();
+            if (message != null) dispatch(message);
+            if (abortQueued) abortQueuedExecutions(poller);
         }
         poller.close();
+    }
+
+    /** The next message, or null when it was dropped (wrong signature, unreadable). */
+    private Message<?> read() {
+        try {
+            return readMessage();
+        } catch (SecurityException e) {
+            droppedMessages++;
+            log.println("llm-workbench kernel: dropped a " + name + " message with a wrong signature");
+        } catch (RuntimeException e) {
+            log.println("llm-workbench kernel: dropped an unreadable " + name + " message: " + e);
+        }
+        return null;
+    }
+
+    /**
+     * After a cell fails with stop_on_error, the cells the frontend already queued ("Run All") are
+     * not run on top of the broken state: each gets an "aborted" reply, as IPython does.
+     */
+    void abortQueued() {
+        abortQueued = true;
+    }
+
+    private void abortQueuedExecutions(ZMQ.Poller poller) {
+        abortQueued = false;
+        while (running && poller.poll(0) > 0) {
+            Message<?> message = read();
+            if (message == null) continue;
+            if (message.getHeader().getType() != MessageType.EXECUTE_REQUEST) {
+                dispatch(message);
+                continue;
+            }
+            Request<?> request = new Request<>(message, this, iopub);
+            request.publish(PublishStatus.BUSY);
+            request.replyAborted();
+            request.publish(PublishStatus.IDLE);
+        }
     }
 
     private void dispatch(Message<?> message) {

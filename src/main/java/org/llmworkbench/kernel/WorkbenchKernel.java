@@ -282,6 +282,7 @@ public final class WorkbenchKernel {
             ErrorReply reply = new ErrorReply(error.name(), error.message(), traceback);
             reply.setExecutionCount(count);
             r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
+            if (req.shouldStopOnError()) r.abortQueued();
         }
     }
 

@@ -148,6 +148,11 @@ class KernelUnderJupyterTest {
         assertThat(compile.path("traceback").get(0).asText()).startsWith("cell line 2: error: incompatible types");
         assertThat(compile.path("published").toString()).isEqualTo("[\"error\"]");
 
+        JsonNode abort = seen.path("stop_on_error");
+        assertThat(abort.path("failing").asText()).isEqualTo("error");
+        assertThat(abort.path("queued").asText()).as("a cell queued behind a failure").isEqualTo("aborted");
+        assertThat(abort.path("printed").asText()).doesNotContain("must not run");
+
         JsonNode display = seen.path("display");
         assertThat(display.get(0).path("type").asText()).isEqualTo("display_data");
         assertThat(display.get(0).path("display_id").asText()).isEqualTo("live");
