@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark; ends with one JSON line of figures.",
         subcommands = {
                 BenchKernelCommand.class,
+                BenchTokenizerCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

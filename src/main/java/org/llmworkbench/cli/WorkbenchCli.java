@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 BenchCommand.class,
                 KernelCommand.class,
+                TokenizeCommand.class,
+                DatasetsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
