@@ -1,6 +1,7 @@
 package org.llmworkbench.kernel;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -9,6 +10,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
+import org.dflib.jjava.jupyter.messages.RequestType;
+import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -30,7 +33,6 @@ final class RequestChannel extends JupyterSocket {
     private final Map<MessageType<?>, Consumer<Request<?>>> handlers = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile boolean abortQueued;
-    private volatile long droppedMessages;
     private Thread thread;
 
     RequestChannel(ZMQ.Context context, HMACGenerator hmac, boolean control, IOPub iopub, PrintStream log) {
@@ -45,11 +47,6 @@ final class RequestChannel extends JupyterSocket {
     @SuppressWarnings("unchecked")
     <T> void on(MessageType<T> type, Consumer<Request<T>> handler) {
         handlers.put(type, r -> handler.accept((Request<T>) r));
-    }
-
-    /** Messages dropped because their signature did not match the connection key. */
-    long droppedMessages() {
-        return droppedMessages;
     }
 
     @Override
@@ -78,7 +75,6 @@ final class RequestChannel extends JupyterSocket {
         try {
             return readMessage();
         } catch (SecurityException e) {
-            droppedMessages++;
             log.println("llm-workbench kernel: dropped a " + name + " message with a wrong signature");
         } catch (RuntimeException e) {
             log.println("llm-workbench kernel: dropped an unreadable " + name + " message: " + e);
@@ -120,6 +116,12 @@ final class RequestChannel extends JupyterSocket {
         } catch (RuntimeException e) {
             log.println("llm-workbench kernel: " + message.getHeader().getType() + " failed: " + e);
             e.printStackTrace(log);
+            // the frontend waits for a reply: say what went wrong instead of leaving it hanging
+            if (message.getContent() instanceof RequestType<?> rt) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                request.replyError(rt.getReplyType(), new ErrorReply(cause.getClass().getSimpleName(),
+                        String.valueOf(cause.getMessage()), List.of(cause.toString())), null);
+            }
         } finally {
             request.publish(PublishStatus.IDLE);
         }

@@ -47,6 +47,24 @@ class KernelProcessTest {
     }
 
     @Test
+    void aRequestItsHandlerCannotServeGetsAnErrorReplyNotSilence() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        KernelSpec spec = KernelSpec.forWorkbench(KernelSpec.Options.defaults().withThreads(1).withClasspath(cp));
+        try (KernelProcess kernel = KernelProcess.start(spec, List.of())) {
+            KernelClient client = kernel.client();
+            // an is_complete_request without "code"
+            String id = client.send(new org.dflib.jjava.jupyter.messages.request.IsCompleteRequest(null));
+            KernelClient.Received reply = kernel.require(client.shellReply(id, TIMEOUT), "is_complete_reply");
+            assertThat(reply.type()).isEqualTo("is_complete_reply");
+            assertThat(reply.content().get("status").getAsString()).isEqualTo("error");
+            assertThat(reply.content().get("ename").getAsString()).isEqualTo("NullPointerException");
+            kernel.require(kernel.awaitIdle(id, TIMEOUT), "idle");
+            assertThat(kernel.run("1 + 1", TIMEOUT).content().get("status").getAsString()).isEqualTo("ok");
+            assertThat(kernel.shutdown(TIMEOUT)).isZero();
+        }
+    }
+
+    @Test
     void classDataArchivesNeedAClassPathOfJars(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("a.jar"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
