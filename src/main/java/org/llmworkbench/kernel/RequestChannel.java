@@ -24,7 +24,7 @@ import org.zeromq.ZMQ;
  * moment it arrives, and drops a badly signed message without touching it.
  */
 final class RequestChannel extends JupyterSocket {
-    private static final int POLL_MS = 200;
+    private static final int POLL_MS = 50;
 
     private final String name;
     private final boolean control;
