@@ -40,6 +40,21 @@ class KernelProcessTest {
             assertThat(reply.metadata().get("workbench_cell_ms").getAsDouble()).isPositive();
             kernel.require(kernel.awaitIdle(id, TIMEOUT), "idle");
 
+            // output is published while the cell runs: the cell waits for a file we only create once "first" arrived
+            Path flag = Files.createTempDirectory("kernel-flag").resolve("go");
+            String waiting = client.execute("System.out.println(\"first\");\n"
+                    + "while (!java.nio.file.Files.exists(java.nio.file.Path.of(\"" + flag.toString().replace("\\", "\\\\") + "\"))) Thread.sleep(10);\n"
+                    + "System.out.println(\"second\");");
+            KernelClient.Received early = kernel.require(client.iopub(waiting, "stream", Duration.ofSeconds(30)), "stream while the cell runs");
+            assertThat(early.content().get("text").getAsString()).isEqualTo("first\n");
+            Files.createFile(flag);
+            KernelClient.Received late = kernel.require(client.iopub(waiting, "stream", TIMEOUT), "second stream");
+            assertThat(late.content().get("text").getAsString()).isEqualTo("second\n");
+            assertThat(kernel.require(client.shellReply(waiting, TIMEOUT), "reply").content().get("status").getAsString()).isEqualTo("ok");
+            kernel.require(kernel.awaitIdle(waiting, TIMEOUT), "idle");
+            Files.delete(flag);
+            Files.delete(flag.getParent());
+
             assertThatThrownBy(() -> kernel.run("int[] a = new int[2];\na[5] = 1;", TIMEOUT))
                     .hasMessageContaining("ArrayIndexOutOfBoundsException").hasMessageContaining("cell line 2");
             assertThat(kernel.shutdown(TIMEOUT)).isZero();
