@@ -117,6 +117,7 @@ try:
                         "cursor_end": c["cursor_end"]}
     seen["is_complete"] = {code: shell_request(kc, lambda code=code: kc.is_complete(code))["status"]
                            for code in ["int x = 1;", "for (int i = 0; i < 3; i++) {", "int x = 1"]}
+    seen["is_complete_indent"] = shell_request(kc, lambda: kc.is_complete("for (int i = 0; i < 3; i++) {")).get("indent")
     i = shell_request(kc, lambda: kc.inspect("Math.max(1, 2)", 6))
     seen["inspect"] = {"status": i["status"], "found": i["found"], "text": i["data"].get("text/plain", "")[:400]}
 

@@ -76,8 +76,9 @@ public final class KernelCommand implements Runnable {
                 archive = ClassDataArchive.record(spec, dir.resolve(ClassDataArchive.FILE_NAME));
                 System.out.printf("  %s (%.1f MB, %.1f s)%n", archive, Files.size(archive) / 1e6, (System.nanoTime() - t0) / 1e9);
                 spec = spec.withJvmOptions(ClassDataArchive.jvmOptions(archive));
-            } else if (!noCds) {
-                System.out.println("No class-data archive: the class path is not all jars (run from the built jar for faster starts).");
+            } else {
+                if (!noCds) System.out.println("No class-data archive: the class path is not all jars (run from the built jar for faster starts).");
+                Files.deleteIfExists(kernels.resolve(spec.name()).resolve(ClassDataArchive.FILE_NAME)); // one from an earlier install
             }
             Path file = spec.install(kernels);
             System.out.println("Installed kernelspec '" + spec.name() + "' (" + spec.displayName() + ") in " + file.getParent());

@@ -314,10 +314,17 @@ public final class WorkbenchKernel {
         String status = engine().isComplete(r.content().getCode());
         r.reply(switch (status) {
             case "complete" -> IsCompleteReply.VALID_CODE;
-            case "incomplete" -> IsCompleteReply.getIncompleteReplyWithIndent("");
+            case "incomplete" -> IsCompleteReply.getIncompleteReplyWithIndent(nextIndent(r.content().getCode()));
             case "invalid" -> IsCompleteReply.INVALID_CODE;
             default -> IsCompleteReply.UNKNOWN;
         });
+    }
+
+    /** For a console: keep the last line's indentation, one level deeper after an opening brace. */
+    static String nextIndent(String code) {
+        String last = code.substring(code.lastIndexOf('\n') + 1);
+        String indent = last.substring(0, last.length() - last.stripLeading().length());
+        return last.strip().endsWith("{") ? indent + "    " : indent;
     }
 
     private void interrupt(Request<?> r) {

@@ -109,6 +109,14 @@ class KernelSpecTest {
     }
 
     @Test
+    void consolesGetTheNextLinesIndent() {
+        assertThat(WorkbenchKernel.nextIndent("for (int i = 0; i < 3; i++) {")).isEqualTo("    ");
+        assertThat(WorkbenchKernel.nextIndent("if (x) {\n    int y = 1;")).isEqualTo("    ");
+        assertThat(WorkbenchKernel.nextIndent("if (x) {\n    while (y) {")).isEqualTo("        ");
+        assertThat(WorkbenchKernel.nextIndent("int x = foo(1,")).isEmpty();
+    }
+
+    @Test
     void tracebacksNameTheCellLine() {
         CellError runtime = new CellError("java.lang.IllegalStateException", "boom", 3,
                 List.of("java.lang.IllegalStateException: boom", "    at cell line 3"));

@@ -165,6 +165,7 @@ class KernelUnderJupyterTest {
         assertThat(complete.path("cursor_end").asInt()).isEqualTo(4);
         assertThat(seen.path("is_complete").path("int x = 1;").asText()).isEqualTo("complete");
         assertThat(seen.path("is_complete").path("for (int i = 0; i < 3; i++) {").asText()).isEqualTo("incomplete");
+        assertThat(seen.path("is_complete_indent").asText()).isEqualTo("    ");
         assertThat(seen.path("inspect").path("found").asBoolean()).isTrue();
         assertThat(seen.path("inspect").path("text").asText()).contains("Math.max(int a, int b)");
 
