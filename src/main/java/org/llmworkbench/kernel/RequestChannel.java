@@ -21,7 +21,8 @@ import org.zeromq.ZMQ;
  * The shell or the control socket, served by its own thread. jjava's {@code ShellChannel} sleeps
  * 50 ms between polls (latency on every request) and its thread dies on the first message with a
  * wrong signature, leaving the kernel deaf. This channel blocks in poll, so a request is read the
- * moment it arrives, and drops a badly signed message without touching it.
+ * moment it arrives (the 50 ms timeout only bounds how long a shutdown waits), and drops a badly
+ * signed message without acting on it.
  */
 final class RequestChannel extends JupyterSocket {
     private static final int POLL_MS = 50;
