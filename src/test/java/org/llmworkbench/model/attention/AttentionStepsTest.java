@@ -183,4 +183,14 @@ class AttentionStepsTest {
                     .hasMessageContaining("sequence length 7 exceeds contextLength 6");
         }
     }
+
+    @Test
+    void randomEmbeddingsRepeatAVectorForARepeatedWord() {
+        java.util.List<String> words = RandomEmbeddings.words("  the cat saw the  dog ");
+        assertThat(words).containsExactly("the", "cat", "saw", "the", "dog");
+        float[][] e = matrix(RandomEmbeddings.of(manager, words, 4, 1));
+        assertThat(e[3]).containsExactly(e[0]);
+        assertThat(e[1]).isNotEqualTo(e[0]);
+        assertThat(matrix(RandomEmbeddings.of(manager, words, 4, 1))).isDeepEqualTo(e);
+    }
 }
