@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = WorkbenchCli.Version.class,
         description = "llm-workbench: build a GPT from scratch on the JVM.",
         subcommands = {
+                RunCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -1,0 +1,373 @@
+package org.llmworkbench.notebook;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+
+/**
+ * The execution engine shared by the Jupyter kernel, the headless runner and the tests: a JShell
+ * session with the library on its class path, state kept across cells, output captured per cell,
+ * rich results, IJava-style magics, and interrupts.
+ */
+public final class NotebookEngine implements AutoCloseable {
+    /** Imports every cell sees without asking. */
+    public static final List<String> DEFAULT_IMPORTS = List.of(
+            "java.util.*", "java.util.function.*", "java.util.stream.*", "java.io.*", "java.nio.file.*",
+            "org.llmworkbench.*", "static org.llmworkbench.notebook.Display.*");
+
+    /** Cells of all engines in this JVM run one at a time: they share System.out and the native engine. */
+    private static final ReentrantLock EXECUTION = new ReentrantLock();
+
+    private final CellExecutionControl control;
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final Magics magics;
+    private final Set<String> classpath = new LinkedHashSet<>();
+    private volatile boolean interrupted;
+    private volatile boolean closed;
+
+    public NotebookEngine() {
+        this(List.of());
+    }
+
+    /** @param extraClasspath entries added after the JVM's own class path */
+    public NotebookEngine(List<String> extraClasspath) {
+        OutputCapture.install();
+        CellExecutionControl.Provider provider = new CellExecutionControl.Provider();
+        this.control = provider.control();
+        this.shell = JShell.builder()
+                .executionEngine(provider, java.util.Map.of())
+                .out(OutputCapture.originalOut())
+                .err(OutputCapture.originalErr())
+                .compilerOptions("-Xlint:none", "-proc:none")
+                .build();
+        this.analysis = shell.sourceCodeAnalysis();
+        this.magics = new Magics(this);
+        for (String entry : jvmClasspath()) addToClasspath(entry);
+        for (String entry : extraClasspath) addToClasspath(entry);
+        String imports = DEFAULT_IMPORTS.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n"));
+        CellResult r = execute(imports, OutputSink.console());
+        if (!r.isOk()) throw new IllegalStateException("engine start failed: " + r.error().summary());
+    }
+
+    /** The class path the JVM was started with (under Surefire, the test class path). */
+    static List<String> jvmClasspath() {
+        String cp = System.getProperty("workbench.classpath");
+        if (cp == null || cp.isBlank()) cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) cp = System.getProperty("java.class.path", "");
+        List<String> out = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) if (!e.isBlank()) out.add(e);
+        return out;
+    }
+
+    public List<String> classpath() {
+        return List.copyOf(classpath);
+    }
+
+    /** Adds a jar or class folder; later cells can use its classes. */
+    public void addToClasspath(String entry) {
+        if (classpath.add(entry)) shell.addToClasspath(entry);
+    }
+
+    /** Runs a cell, sending its output to {@code sink}. Returns its result value or the error that stopped it. */
+    public CellResult execute(String code, OutputSink sink) {
+        if (closed) throw new IllegalStateException("engine is closed");
+        long start = System.nanoTime();
+        EXECUTION.lock();
+        try {
+            interrupted = false;
+            CurrentCell.set(sink);
+            CellOutcome outcome = magics.run(code);
+            OutputCapture.flush();
+            return outcome.error == null
+                    ? CellResult.ok(outcome.value, System.nanoTime() - start)
+                    : CellResult.failed(outcome.error, System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            OutputCapture.flush();
+            return CellResult.failed(new CellError(e.getClass().getName(), e.getMessage(), 0,
+                    List.of(e.toString())), System.nanoTime() - start);
+        } finally {
+            CurrentCell.set(null);
+            EXECUTION.unlock();
+        }
+    }
+
+    /** Stops the running cell (from another thread): the kernel's interrupt_request. */
+    public void interrupt() {
+        interrupted = true;
+        magics.interrupt();
+        shell.stop();
+    }
+
+    boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    /** The outcome of running Java source (magics removed); {@code firstLine} is its 1-based line in the cell. */
+    record CellOutcome(DisplayData value, CellError error) {
+        static final CellOutcome EMPTY = new CellOutcome(null, null);
+    }
+
+    /** Splits Java source into snippets and evaluates them in order, stopping at the first error. */
+    CellOutcome runJava(String source, int firstLine) {
+        String remaining = source;
+        int offset = 0;
+        DisplayData value = null;
+        while (!remaining.isBlank()) {
+            if (interrupted) return new CellOutcome(null, interruptedError());
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            int consumed = remaining.length() - info.remaining().length();
+            int snippetStart = offset + skipSpaceAndComments(remaining, 0);
+            int line = firstLine + countLines(source, snippetStart);
+            // JShell maps stack lines wrongly when a snippet starts with blank lines: drop them first
+            int lead = 0;
+            while (lead < info.source().length() && Character.isWhitespace(info.source().charAt(lead))) lead++;
+            int sourceBaseLine = firstLine + countLines(source, offset + lead);
+            switch (info.completeness()) {
+                case EMPTY:
+                    return new CellOutcome(value, null);
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE:
+                    return new CellOutcome(null, new CellError("CompilationException",
+                            "incomplete statement: " + firstLineOf(remaining.strip()), line,
+                            List.of("cell line " + line + ": incomplete statement (missing ';', ')' or '}'?)")));
+                default:
+                    break;
+            }
+            String snippetSource = info.source().substring(lead);
+            boolean endsWithSemicolon = source.substring(offset, offset + consumed).strip().endsWith(";");
+            remaining = info.remaining();
+            offset += consumed;
+            SnippetResult r = evalSnippet(snippetSource, sourceBaseLine);
+            if (r.error != null) return new CellOutcome(null, r.error);
+            // like IPython: the last expression is the cell's result, unless a ';' ends it
+            value = r.hasValue && !endsWithSemicolon ? r.value : null;
+        }
+        return new CellOutcome(value, null);
+    }
+
+    private record SnippetResult(DisplayData value, boolean hasValue, boolean isStatementOrDeclaration, CellError error) {}
+
+    private SnippetResult evalSnippet(String source, int line) {
+        control.takeLastValue();
+        List<SnippetEvent> events = shell.eval(source);
+        Object raw = control.takeLastValue();
+        if (interrupted) return new SnippetResult(null, false, true, interruptedError());
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) continue;
+            Snippet snippet = e.snippet();
+            if (e.status() == Snippet.Status.REJECTED) {
+                return new SnippetResult(null, false, true, compileError(snippet, source, line));
+            }
+            if (e.exception() != null) {
+                return new SnippetResult(null, false, true, runtimeError(e.exception(), snippet, line));
+            }
+            if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                String missing = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet)
+                        .collect(Collectors.joining(", "));
+                CurrentCell.sink().stderr("note (cell line " + line + "): declared, but it can't be used until "
+                        + missing + " is declared\n");
+            }
+            boolean expression = snippet.kind() == Snippet.Kind.EXPRESSION
+                    || (snippet instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+            if (expression && CellExecutionControl.hasValue(raw) && e.value() != null) {
+                String typeName = snippet instanceof VarSnippet v ? v.typeName() : "";
+                if ("void".equals(typeName)) return new SnippetResult(null, false, true, null);
+                return new SnippetResult(renderValue(raw, e.value()), true, false, null);
+            }
+            return new SnippetResult(null, false, true, null);
+        }
+        return new SnippetResult(null, false, true, null);
+    }
+
+    /** Rich objects render as themselves; plain values show as JShell prints them ("abc" quoted, 42). */
+    private static DisplayData renderValue(Object raw, String jshellText) {
+        if (raw == null) return DisplayData.text("null");
+        DisplayData rich = Renderer.render(raw);
+        if (rich.isEmpty()) return null;
+        if (rich.data().size() == 1 && rich.has("text/plain")) return DisplayData.text(jshellText);
+        return rich;
+    }
+
+    private CellError compileError(Snippet snippet, String source, int line) {
+        List<Diag> diags = shell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+        if (diags.isEmpty()) {
+            return new CellError("CompilationException", "could not compile: " + firstLineOf(source), line,
+                    List.of("cell line " + line + ": could not compile"));
+        }
+        List<String> trace = new ArrayList<>();
+        int firstErrorLine = 0;
+        String firstMessage = null;
+        for (Diag d : diags) {
+            int pos = (int) Math.max(0, Math.min(d.getStartPosition(), source.length()));
+            int errLine = line + countLines(source, pos);
+            String msg = d.getMessage(Locale.ROOT);
+            if (firstMessage == null) {
+                firstMessage = msg;
+                firstErrorLine = errLine;
+            }
+            int lineStart = source.lastIndexOf('\n', pos - 1) + 1;
+            int lineEnd = source.indexOf('\n', pos);
+            String text = source.substring(lineStart, lineEnd < 0 ? source.length() : lineEnd);
+            trace.add("cell line " + errLine + ": error: " + msg);
+            trace.add("    " + text);
+            trace.add("    " + " ".repeat(Math.max(0, pos - lineStart)) + "^");
+        }
+        return new CellError("CompilationException", firstMessage, firstErrorLine, trace);
+    }
+
+    private CellError runtimeError(JShellException ex, Snippet snippet, int line) {
+        String name;
+        String message;
+        if (ex instanceof EvalException ee) {
+            name = ee.getExceptionClassName();
+            message = ee.getMessage();
+        } else if (ex instanceof UnresolvedReferenceException ure) {
+            name = "UnresolvedReferenceException";
+            message = ure.getSnippet() + " uses something not yet declared: "
+                    + shell.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", "));
+        } else {
+            name = ex.getClass().getName();
+            message = ex.getMessage();
+        }
+        String file = "#" + snippet.id();
+        int errLine = line;
+        List<String> trace = new ArrayList<>();
+        trace.add(name + (message == null ? "" : ": " + message));
+        boolean located = false;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t != ex) trace.add("Caused by: " + (t instanceof EvalException ee2 ? ee2.getExceptionClassName() + ": " + ee2.getMessage() : t));
+            for (StackTraceElement el : t.getStackTrace()) {
+                if (file.equals(el.getFileName())) {
+                    int l = line + Math.max(0, el.getLineNumber() - 1);
+                    if (!located && t == ex) {
+                        errLine = l;
+                        located = true;
+                    }
+                    trace.add("    at cell line " + l);
+                } else if (el.getClassName().startsWith("REPL.")) {
+                    trace.add("    at an earlier cell (" + el.getMethodName() + ")");
+                } else {
+                    trace.add("    at " + el);
+                }
+            }
+        }
+        return new CellError(name, message, errLine, trace);
+    }
+
+    private static CellError interruptedError() {
+        return new CellError("InterruptedException", "the cell was interrupted", 0, List.of("Interrupted"));
+    }
+
+    /** Completion at {@code cursor}: replace [start, cursor) with one of the matches. */
+    public record Completion(int start, int end, List<String> matches) {}
+
+    public Completion complete(String code, int cursor) {
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(code, cursor, anchor);
+        List<String> matches = s.stream().map(SourceCodeAnalysis.Suggestion::continuation).distinct()
+                .sorted().collect(Collectors.toList());
+        return new Completion(anchor[0], cursor, matches);
+    }
+
+    /** Signature and javadoc of what is under the cursor, for Shift-Tab in Jupyter. */
+    public Optional<String> inspect(String code, int cursor) {
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, cursor, true);
+        if (docs.isEmpty()) {
+            // JShell documents a method once the cursor is past its '(': move there when on its name
+            int i = Math.min(cursor, code.length());
+            while (i < code.length() && Character.isJavaIdentifierPart(code.charAt(i))) i++;
+            if (i < code.length() && code.charAt(i) == '(') docs = analysis.documentation(code, i + 1, true);
+        }
+        if (docs.isEmpty()) return Optional.empty();
+        StringBuilder out = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            out.append(d.signature()).append('\n');
+            if (d.javadoc() != null && !d.javadoc().isBlank()) out.append(d.javadoc().strip()).append("\n\n");
+        }
+        return Optional.of(out.toString().strip());
+    }
+
+    /** Jupyter's is_complete: "complete", "incomplete" or "invalid". */
+    public String isComplete(String code) {
+        if (code.strip().startsWith("%")) return "complete";
+        String remaining = code;
+        while (!remaining.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            switch (info.completeness()) {
+                case EMPTY: return "complete";
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE: return "incomplete";
+                case UNKNOWN: return "invalid";
+                default: remaining = info.remaining();
+            }
+        }
+        return "complete";
+    }
+
+    /** Reads Java source from a file and runs it as a cell would (the %load magic). */
+    CellOutcome load(Path file) {
+        try {
+            return runJava(Files.readString(file, StandardCharsets.UTF_8), 1);
+        } catch (IOException e) {
+            return new CellOutcome(null, new CellError("IOException", "cannot read " + file + ": " + e.getMessage(), 0,
+                    List.of("cannot read " + file)));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        shell.close();
+    }
+
+    static int skipSpaceAndComments(String s, int from) {
+        int i = from;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (s.startsWith("//", i)) {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? s.length() : nl + 1;
+            } else if (s.startsWith("/*", i)) {
+                int end = s.indexOf("*/", i + 2);
+                i = end < 0 ? s.length() : end + 2;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    static int countLines(String s, int upTo) {
+        int n = 0;
+        for (int i = 0; i < upTo && i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    private static String firstLineOf(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " …";
+    }
+}

@@ -1,0 +1,91 @@
+package org.llmworkbench.notebook;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Cells run in this JVM, so their System.out and System.err are the JVM's. We replace both once
+ * with streams that forward to the running cell's sink, and to the original console otherwise.
+ */
+public final class OutputCapture {
+    private static final PrintStream ORIGINAL_OUT = System.out;
+    private static final PrintStream ORIGINAL_ERR = System.err;
+    private static CellStream out;
+    private static CellStream err;
+
+    private OutputCapture() {}
+
+    public static PrintStream originalOut() {
+        return ORIGINAL_OUT;
+    }
+
+    public static PrintStream originalErr() {
+        return ORIGINAL_ERR;
+    }
+
+    static synchronized void install() {
+        if (out != null) return;
+        out = new CellStream(false);
+        err = new CellStream(true);
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** Forwards buffered text now, so it appears before whatever the cell shows next. */
+    static void flush() {
+        if (out == null) return;
+        System.out.flush();
+        System.err.flush();
+        out.flush();
+        err.flush();
+    }
+
+    private static final class CellStream extends OutputStream {
+        private final boolean isErr;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+        CellStream(boolean isErr) {
+            this.isErr = isErr;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            buffer.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            buffer.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            String text;
+            synchronized (this) {
+                if (buffer.size() == 0) return;
+                byte[] bytes = buffer.toByteArray();
+                int complete = completeUtf8Prefix(bytes);
+                text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
+                buffer.reset();
+                buffer.write(bytes, complete, bytes.length - complete);
+            }
+            if (text.isEmpty()) return;
+            OutputSink sink = CurrentCell.sink();
+            if (isErr) sink.stderr(text); else sink.stdout(text);
+        }
+
+        /** Length of the prefix that ends on a whole UTF-8 character, so a split character waits for its rest. */
+        private static int completeUtf8Prefix(byte[] b) {
+            int n = b.length;
+            for (int back = 1; back <= 3 && n - back >= 0; back++) {
+                int lead = b[n - back] & 0xFF;
+                if ((lead & 0xC0) == 0x80) continue; // continuation byte
+                int need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+                return need > back ? n - back : n;
+            }
+            return n;
+        }
+    }
+}

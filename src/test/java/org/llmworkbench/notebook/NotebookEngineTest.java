@@ -1,0 +1,183 @@
+package org.llmworkbench.notebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NotebookEngineTest {
+    static NotebookEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = new NotebookEngine();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    private static CellResult run(String code, RecordingSink sink) {
+        return engine.execute(code, sink);
+    }
+
+    @Test
+    void keepsStateAcrossCellsAndShowsTheLastExpression() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("int a = 20;\nint b = 22;", s).result()).isEmpty();
+        CellResult r = run("a + b", s);
+        assertThat(r.isOk()).isTrue();
+        assertThat(r.value().plainText()).isEqualTo("42");
+        assertThat(run("String greeting = \"hi\";\ngreeting + \"!\"", s).value().plainText()).isEqualTo("\"hi!\"");
+        assertThat(run("a + b;", s).result()).as("a trailing ';' hides the result").isEmpty();
+    }
+
+    @Test
+    void capturesStdoutAndStderrPerCell() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("System.out.println(\"hello\");\nSystem.err.print(\"warn\");\nSystem.out.print(\"héllo ✓\");", s);
+        assertThat(r.isOk()).isTrue();
+        assertThat(s.out.toString()).isEqualTo("hello\nhéllo ✓");
+        assertThat(s.err.toString()).isEqualTo("warn");
+    }
+
+    @Test
+    void defaultImportsAndLibraryAreAvailable() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(xs);\nxs", s);
+        assertThat(r.value().plainText()).isEqualTo("[1, 2, 3]");
+        assertThat(run("Workbench.javaVersion()", s).value().plainText()).contains("17");
+    }
+
+    @Test
+    void rendersChartsImagesAndTablesAsRichOutput() {
+        RecordingSink s = new RecordingSink();
+        CellResult chart = run("import org.knowm.xchart.*;\n"
+                + "var c = new XYChartBuilder().width(300).height(200).title(\"loss\").build();\n"
+                + "c.addSeries(\"train\", new double[]{1,2,3}, new double[]{3,2,1});\n"
+                + "c", s);
+        assertThat(chart.isOk()).as(String.valueOf(chart.error())).isTrue();
+        byte[] png = Base64.getDecoder().decode(chart.value().data().get("image/png"));
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(chart.value().plainText()).contains("300x200");
+
+        CellResult image = run("new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB)", s);
+        assertThat(image.value().has("image/png")).isTrue();
+
+        CellResult table = run("tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.IntColumn.create(\"id\", 7, 8),"
+                + " tech.tablesaw.api.StringColumn.create(\"tok\", \"a<b\", \"c\"))", s);
+        assertThat(table.value().data().get("text/html")).contains("<th>id</th>", "<td>7</td>", "a&lt;b");
+        assertThat(table.value().plainText()).contains("tok");
+    }
+
+    @Test
+    void displayHelpersAndUpdatableDisplays() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("markdown(\"# Title\");\nvar h = display(\"first\", \"live\");\nh.update(\"second\");\nh", s);
+        assertThat(r.isOk()).isTrue();
+        assertThat(r.result()).as("a handle shows nothing").isEmpty();
+        assertThat(s.displays).hasSize(2);
+        assertThat(s.displays.get(0).data().get("text/markdown")).isEqualTo("# Title");
+        assertThat(s.displayIds.get(1)).isEqualTo("live");
+        assertThat(s.updates).extracting(DisplayData::plainText).containsExactly("second");
+    }
+
+    @Test
+    void compileErrorsNameTheCellLine() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int ok = 1;\n\nString s = 42;", s);
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().name()).isEqualTo("CompilationException");
+        assertThat(r.error().line()).isEqualTo(3);
+        assertThat(r.error().message()).contains("incompatible types");
+        assertThat(String.join("\n", r.error().traceback())).contains("cell line 3", "String s = 42;");
+    }
+
+    @Test
+    void exceptionsNameTheCellLineAndStopTheCell() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int before = 1;\nSystem.out.println(\"ran\");\nif (before == 1) throw new IllegalStateException(\"boom\");\nSystem.out.println(\"not reached\");", s);
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().name()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(r.error().message()).isEqualTo("boom");
+        assertThat(r.error().line()).isEqualTo(3);
+        assertThat(s.out.toString()).isEqualTo("ran\n");
+    }
+
+    @Test
+    void exceptionInsideAMultiLineMethodPointsAtItsLine() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int x = 0;\nfor (int i = 0; i < 3; i++) {\n  x += i;\n  if (i == 2) {\n    throw new RuntimeException(\"at i=\" + i);\n  }\n}", s);
+        assertThat(r.error().message()).isEqualTo("at i=2");
+        assertThat(r.error().line()).isEqualTo(5);
+    }
+
+    @Test
+    void aRunningCellCanBeInterrupted() throws Exception {
+        RecordingSink s = new RecordingSink();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException ignored) {
+            }
+            engine.interrupt();
+        });
+        stopper.start();
+        long t0 = System.nanoTime();
+        CellResult r = run("long n = 0;\nwhile (true) { n++; }", s);
+        stopper.join();
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().name()).isEqualTo("InterruptedException");
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
+        assertThat(run("1 + 1", s).value().plainText()).as("engine still usable").isEqualTo("2");
+    }
+
+    @Test
+    void magics(@TempDir Path dir) throws Exception {
+        RecordingSink s = new RecordingSink();
+        CellResult timed = run("%%time\nint slept = 3;\nslept * 2", s);
+        assertThat(timed.value().plainText()).isEqualTo("6");
+        assertThat(s.out.toString()).containsPattern("Wall time: \\d+\\.\\d ms");
+
+        Path script = dir.resolve("helpers.jsh");
+        Files.writeString(script, "int triple(int v) { return 3 * v; }\n");
+        CellResult loaded = run("%load " + script + "\ntriple(5)", s);
+        assertThat(loaded.value().plainText()).isEqualTo("15");
+
+        CellResult missing = run("%jars " + dir.resolve("nope.jar"), s);
+        assertThat(missing.error().message()).contains("no such file", "nope.jar");
+
+        CellResult unknown = run("%nosuchmagic", s);
+        assertThat(unknown.error().name()).isEqualTo("UndefinedMagicException");
+
+        CellResult html = run("%%html\n<b>bold</b>", s);
+        assertThat(html.value().data().get("text/html")).isEqualTo("<b>bold</b>");
+    }
+
+    @Test
+    void magicLinesKeepJavaLineNumbers(@TempDir Path dir) throws Exception {
+        RecordingSink s = new RecordingSink();
+        Path script = dir.resolve("empty.jsh");
+        Files.writeString(script, "int loadedValue = 1;\n");
+        CellResult r = run("%load " + script + "\nint y = 1;\nString bad = y;", s);
+        assertThat(r.error().line()).isEqualTo(3);
+    }
+
+    @Test
+    void completionInspectionAndCompleteness() {
+        RecordingSink s = new RecordingSink();
+        run("String completeMe = \"x\";", s);
+        NotebookEngine.Completion c = engine.complete("completeMe.toUpp", 16);
+        assertThat(c.start()).isEqualTo(11);
+        assertThat(c.matches()).anyMatch(m -> m.startsWith("toUpperCase("));
+        assertThat(engine.inspect("Math.max(1, 2)", 7)).get().asString().contains("max(");
+        assertThat(engine.isComplete("int z = 1;")).isEqualTo("complete");
+        assertThat(engine.isComplete("for (int i = 0; i < 3; i++) {")).isEqualTo("incomplete");
+    }
+}
