@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Draws a [T × T] attention matrix as a heat map: one row per query token (top to bottom in
- * reading order), one column per key token, darker = more weight. Values are fixed to [0, 1] so
- * maps of different heads or steps are comparable.
+ * reading order), one column per key token, darker = more weight. The scale runs from 0 to 1 so
+ * maps of different heads or steps are comparable (or to the largest weight, when dropout's
+ * rescaling pushes weights above 1).
  */
 public final class AttentionHeatmap {
     private static final Color[] RANGE = {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)};
@@ -39,10 +40,12 @@ public final class AttentionHeatmap {
             }
         }
         int cols = keyTokens.size();
-        int cell = rows <= 12 ? 48 : Math.max(14, 576 / rows);
+        int cell = Math.max(rows, cols) <= 16 ? 48 : Math.max(14, 768 / Math.max(rows, cols));
+        float max = 1f;
+        for (float[] row : weights) for (float w : row) max = Math.max(max, w);
         HeatMapChart chart = new HeatMapChartBuilder()
                 .width(Math.max(360, cols * cell + 220))
-                .height(Math.max(320, rows * cell + 140))
+                .height(Math.max(320, rows * cell + 180))
                 .title(title)
                 .xAxisTitle("key (attended to)")
                 .yAxisTitle("query (attending)")
@@ -50,7 +53,8 @@ public final class AttentionHeatmap {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setRangeColors(RANGE);
         chart.getStyler().setMin(0);
-        chart.getStyler().setMax(1);
+        chart.getStyler().setMax(max);
+        if (cols > 6) chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setShowValue(rows <= 12 && cols <= 12);
         chart.getStyler().setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);

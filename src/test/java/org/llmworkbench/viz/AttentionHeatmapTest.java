@@ -44,4 +44,13 @@ class AttentionHeatmapTest {
         assertThatThrownBy(() -> AttentionHeatmap.chart(W, List.of("a", "b"), "x"))
                 .hasMessageContaining("weights have 4 rows but 2 query tokens were given");
     }
+
+    @Test
+    void scaleIsZeroToOneUnlessDropoutPushedWeightsHigher() {
+        assertThat(AttentionHeatmap.chart(W, TOKENS, "w").getStyler().getMax()).isEqualTo(1.0);
+        float[][] dropped = {{2f, 0f}, {0f, 1.4f}};
+        HeatMapChart chart = AttentionHeatmap.chart(dropped, List.of("a", "b"), "dropout");
+        assertThat(chart.getStyler().getMax()).isEqualTo(2.0);
+        assertThat(chart.getStyler().getMin()).isEqualTo(0.0);
+    }
 }
