@@ -31,23 +31,25 @@ public enum DType {
         return null;
     }
 
-    /** Reads {@code count} elements from a little-endian buffer, widening each to float. */
-    void readFloats(ByteBuffer src, float[] dst) {
+    /** Reads all elements left in a little-endian buffer into {@code dst[off..]}, widening each to float. */
+    void readFloats(ByteBuffer src, float[] dst, int off) {
+        int end = off + src.remaining() / bytes;
         switch (this) {
-            case F32 -> src.asFloatBuffer().get(dst);
-            case F16 -> { for (int i = 0; i < dst.length; i++) dst[i] = halfToFloat(src.getShort()); }
-            case BF16 -> { for (int i = 0; i < dst.length; i++) dst[i] = bfloat16ToFloat(src.getShort()); }
-            case F64 -> { for (int i = 0; i < dst.length; i++) dst[i] = (float) src.getDouble(); }
-            case I64 -> { for (int i = 0; i < dst.length; i++) dst[i] = (float) src.getLong(); }
-            case I32 -> { for (int i = 0; i < dst.length; i++) dst[i] = (float) src.getInt(); }
+            case F32 -> src.asFloatBuffer().get(dst, off, end - off);
+            case F16 -> { for (int i = off; i < end; i++) dst[i] = halfToFloat(src.getShort()); }
+            case BF16 -> { for (int i = off; i < end; i++) dst[i] = bfloat16ToFloat(src.getShort()); }
+            case F64 -> { for (int i = off; i < end; i++) dst[i] = (float) src.getDouble(); }
+            case I64 -> { for (int i = off; i < end; i++) dst[i] = (float) src.getLong(); }
+            case I32 -> { for (int i = off; i < end; i++) dst[i] = (float) src.getInt(); }
         }
     }
 
-    /** Reads integer elements exactly (float dtypes are rejected by the caller). */
-    void readLongs(ByteBuffer src, long[] dst) {
+    /** Reads all integer elements left in the buffer into {@code dst[off..]} exactly. */
+    void readLongs(ByteBuffer src, long[] dst, int off) {
+        int end = off + src.remaining() / bytes;
         switch (this) {
-            case I64 -> src.asLongBuffer().get(dst);
-            case I32 -> { for (int i = 0; i < dst.length; i++) dst[i] = src.getInt(); }
+            case I64 -> src.asLongBuffer().get(dst, off, end - off);
+            case I32 -> { for (int i = off; i < end; i++) dst[i] = src.getInt(); }
             default -> throw new IllegalStateException(this + " is not an integer dtype");
         }
     }

@@ -244,10 +244,9 @@ public final class SafetensorsFile implements Closeable {
         float[] out = new float[(int) n];
         int[] done = {0};
         forEachChunk(info, chunk -> {
-            float[] part = new float[chunk.remaining() / info.dtype().bytes()];
-            info.dtype().readFloats(chunk, part);
-            System.arraycopy(part, 0, out, done[0], part.length);
-            done[0] += part.length;
+            int count = chunk.remaining() / info.dtype().bytes();
+            info.dtype().readFloats(chunk, out, done[0]);
+            done[0] += count;
         });
         return new NamedTensor(asName, info.shape(), out);
     }
@@ -265,10 +264,9 @@ public final class SafetensorsFile implements Closeable {
         long[] out = new long[(int) n];
         int[] done = {0};
         forEachChunk(info, chunk -> {
-            long[] part = new long[chunk.remaining() / info.dtype().bytes()];
-            info.dtype().readLongs(chunk, part);
-            System.arraycopy(part, 0, out, done[0], part.length);
-            done[0] += part.length;
+            int count = chunk.remaining() / info.dtype().bytes();
+            info.dtype().readLongs(chunk, out, done[0]);
+            done[0] += count;
         });
         return out;
     }
