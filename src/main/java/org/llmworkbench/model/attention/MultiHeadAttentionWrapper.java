@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -32,6 +34,17 @@ public final class MultiHeadAttentionWrapper extends AttentionModule {
 
     public List<CausalSelfAttention> heads() {
         return heads;
+    }
+
+    /** Every head's parameters, as {@code heads.{h}.W_query.weight} and so on. */
+    @Override
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> all = new LinkedHashMap<>();
+        for (int h = 0; h < heads.size(); h++) {
+            String prefix = "heads." + h + ".";
+            heads.get(h).parameters().forEach((name, p) -> all.put(prefix + name, p));
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     @Override

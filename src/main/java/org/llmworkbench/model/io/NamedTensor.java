@@ -45,7 +45,12 @@ public record NamedTensor(String name, long[] shape, float[] data) {
     }
 
     public static NamedTensor fromNDArray(String name, NDArray array) {
-        return new NamedTensor(name, array.getShape().getShape(), array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        if (array.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+            return new NamedTensor(name, array.getShape().getShape(), array.toFloatArray());
+        }
+        try (NDArray f = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
+            return new NamedTensor(name, array.getShape().getShape(), f.toFloatArray());
+        }
     }
 
     public NDArray toNDArray(NDManager manager) {

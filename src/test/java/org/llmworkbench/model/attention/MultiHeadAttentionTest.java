@@ -109,4 +109,25 @@ class MultiHeadAttentionTest {
                     .hasMessageContaining("dOut = 6 must be a positive multiple of numHeads = 4");
         }
     }
+
+    @Test
+    void gradientsFlowThroughTheScopedForwardPass() {
+        try (MultiHeadAttention mha = new MultiHeadAttention(manager, 4, 6, 5, 0.0, 2, true, 6);
+             MultiHeadAttentionWrapper stacked = new MultiHeadAttentionWrapper(manager, 4, 3, 5, 0.0, 2, false, 6)) {
+            assertThat(stacked.parameters().keySet()).containsExactly(
+                    "heads.0.W_query.weight", "heads.0.W_key.weight", "heads.0.W_value.weight",
+                    "heads.1.W_query.weight", "heads.1.W_key.weight", "heads.1.W_value.weight");
+            mha.parameters().values().forEach(p -> p.setRequiresGradient(true));
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray loss = mha.forward(batch).square().sum();
+                gc.backward(loss);
+            }
+            for (var e : mha.parameters().entrySet()) {
+                float[] g = e.getValue().getGradient().toFloatArray();
+                double norm = 0;
+                for (float f : g) norm += f * f;
+                assertThat(norm).as(e.getKey()).isGreaterThan(0);
+            }
+        }
+    }
 }
