@@ -194,6 +194,35 @@ class SafetensorsTest {
         }
     }
 
+    @Test
+    void randomCorruptionEitherReadsOrFailsCleanly() throws IOException {
+        Path good = dir.resolve("good.safetensors");
+        Safetensors.write(good, sample(), Map.of("format", "pt"), DType.F16);
+        byte[] original = Files.readAllBytes(good);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2024);
+        Path bad = dir.resolve("bad.safetensors");
+        int rejected = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            byte[] b = original.clone();
+            int edits = 1 + rnd.nextInt(3);
+            for (int e = 0; e < edits; e++) {
+                // mostly the length prefix and the header, where a lie does damage
+                int pos = rnd.nextInt(4) == 0 ? rnd.nextInt(8) : rnd.nextInt(b.length);
+                b[pos] = (byte) rnd.nextInt(256);
+            }
+            int cut = rnd.nextInt(5) == 0 ? rnd.nextInt(b.length) : b.length;
+            Files.write(bad, java.util.Arrays.copyOf(b, cut));
+            try {
+                StateDict sd = Safetensors.read(bad);
+                for (NamedTensor t : sd.tensors()) assertThat(t.data().length).isLessThanOrEqualTo(cut);
+            } catch (SafetensorsException expected) {
+                assertThat(expected.getMessage()).startsWith(bad.toString());
+                rejected++;
+            }
+        }
+        assertThat(rejected).isGreaterThan(100);
+    }
+
     private Path raw(String header, byte[] data) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer bb = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
