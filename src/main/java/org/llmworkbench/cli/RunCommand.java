@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Execute notebooks (default: every notebooks/*.ipynb) and write executed .ipynb files and an HTML report.")
 public final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(arity = "0..*", paramLabel = "NOTEBOOK", description = "Notebooks to run (default: all in notebooks/).")
     List<Path> notebooks = new ArrayList<>();
 
@@ -67,10 +70,12 @@ public final class RunCommand implements Callable<Integer> {
             cards.add(c);
         }
         NotebookFile.writeAtomically(outDir.resolve("run.json"), summary.toPrettyString() + "\n");
-        System.out.println("report: " + outDir.resolve("index.html"));
-        for (NotebookRunner.NotebookResult r : results) if (!r.ok()) System.out.println(r.failureLine());
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.println("report: " + outDir.resolve("index.html"));
+        for (NotebookRunner.NotebookResult r : results) if (!r.ok()) out.println(r.failureLine());
         summary.remove("runs");
-        System.out.println(json.writeValueAsString(summary));
+        out.println(json.writeValueAsString(summary));
+        out.flush();
         return results.stream().allMatch(NotebookRunner.NotebookResult::ok) ? 0 : 1;
     }
 

@@ -95,6 +95,7 @@ public final class NotebookEngine implements AutoCloseable {
         EXECUTION.lock();
         try {
             interrupted = false;
+            OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome = magics.run(code);
             OutputCapture.flush();

@@ -95,6 +95,7 @@ public final class NotebookFile {
 
     public static ObjectNode codeCell(String source, List<String> tags) {
         ObjectNode cell = JSON.createObjectNode();
+        cell.put("id", newCellId());
         cell.put("cell_type", "code");
         cell.putNull("execution_count");
         ObjectNode meta = cell.putObject("metadata");
@@ -105,6 +106,19 @@ public final class NotebookFile {
         cell.putArray("outputs");
         cell.set("source", lines(source));
         return cell;
+    }
+
+    /** A cell id as nbformat 4.5 wants it: 1-64 letters, digits, '-' or '_'. */
+    public static String newCellId() {
+        return java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** nbformat 4.5 requires an id on every cell: give one to cells that lack it. */
+    public static void ensureCellIds(ObjectNode notebook) {
+        if (notebook.path("nbformat_minor").asInt(0) < 5) return;
+        for (JsonNode cell : notebook.path("cells")) {
+            if (!cell.hasNonNull("id")) ((ObjectNode) cell).put("id", newCellId());
+        }
     }
 
     /** The notebook as Jupyter writes it (one-space indent, trailing newline). */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.llmworkbench.data.Datasets;
 import org.llmworkbench.viz.RunCard;
 
 /**
@@ -78,6 +79,7 @@ public final class NotebookRunner {
             if (strictParameters || declared.containsKey(k)) overrides.put(k, v);
         });
         ObjectNode notebook = NotebookParameters.inject(original, overrides);
+        NotebookFile.ensureCellIds(notebook);
 
         RunCard card = RunCard.begin(baseName);
         declared.forEach((k, p) -> card.parameter(k, overrides.getOrDefault(k, p.defaultValue())));
@@ -89,7 +91,7 @@ public final class NotebookRunner {
                 // a seed written as an expression stays in the parameters only
             }
         }
-        DatasetsHook.clear();
+        Datasets.clearResolved();
         progress.println("▶ " + fileName + (overrides.isEmpty() ? "" : " " + overrides));
 
         long t0 = System.nanoTime();
@@ -111,7 +113,7 @@ public final class NotebookRunner {
                 CellResult r = engine.execute(NotebookFile.source(cell), sink);
                 cell.put("execution_count", count);
                 ObjectNode meta = (ObjectNode) cell.get("metadata");
-                meta.putObject("execution").put("wall_ms", Math.round(r.wallNanos() / 1e6));
+                meta.with("llm_workbench").put("wall_ms", Math.round(r.wallNanos() / 1e6));
                 if (r.isOk()) {
                     r.result().ifPresent(v -> outputs.add(executeResult(v, cell.get("execution_count").asInt())));
                 } else {
@@ -128,7 +130,7 @@ public final class NotebookRunner {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        DatasetsHook.resolved().forEach(card::dataset);
+        Datasets.resolvedSoFar().forEach((name, r) -> card.dataset(name, r.sha256()));
         card.addEngineVersions();
         card.finish(error == null ? "ok" : "failed: cell " + failedCell + ": " + error.summary(), seconds);
         ((ObjectNode) notebook.get("metadata")).with("llm_workbench").set("run_card", card.toJson());

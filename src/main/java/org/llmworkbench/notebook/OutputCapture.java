@@ -10,27 +10,40 @@ import java.nio.charset.StandardCharsets;
  * with streams that forward to the running cell's sink, and to the original console otherwise.
  */
 public final class OutputCapture {
-    private static final PrintStream ORIGINAL_OUT = System.out;
-    private static final PrintStream ORIGINAL_ERR = System.err;
+    private static volatile PrintStream consoleOut = System.out;
+    private static volatile PrintStream consoleErr = System.err;
     private static CellStream out;
     private static CellStream err;
+    private static PrintStream outPrinter;
+    private static PrintStream errPrinter;
 
     private OutputCapture() {}
 
+    /** Where output goes when no cell is running: the System.out we found when we installed ourselves. */
     public static PrintStream originalOut() {
-        return ORIGINAL_OUT;
+        return consoleOut;
     }
 
     public static PrintStream originalErr() {
-        return ORIGINAL_ERR;
+        return consoleErr;
     }
 
+    /** Installs the forwarding streams, again if something (a test, a library) replaced them since. */
     static synchronized void install() {
-        if (out != null) return;
-        out = new CellStream(false);
-        err = new CellStream(true);
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (out == null) {
+            out = new CellStream(false);
+            err = new CellStream(true);
+            outPrinter = new PrintStream(out, true, StandardCharsets.UTF_8);
+            errPrinter = new PrintStream(err, true, StandardCharsets.UTF_8);
+        }
+        if (System.out != outPrinter) {
+            consoleOut = System.out;
+            System.setOut(outPrinter);
+        }
+        if (System.err != errPrinter) {
+            consoleErr = System.err;
+            System.setErr(errPrinter);
+        }
     }
 
     /** Forwards buffered text now, so it appears before whatever the cell shows next. */
