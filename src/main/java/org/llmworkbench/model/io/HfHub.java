@@ -37,11 +37,18 @@ public final class HfHub {
 
     private final URI endpoint;
     private final Path cacheRoot;
+    private final boolean offline;
     private final HttpClient http;
 
     public HfHub(URI endpoint, Path cacheRoot) {
+        this(endpoint, cacheRoot, false);
+    }
+
+    /** With {@code offline} set, only files already in the cache are used; nothing is downloaded. */
+    public HfHub(URI endpoint, Path cacheRoot, boolean offline) {
         this.endpoint = endpoint;
         this.cacheRoot = cacheRoot;
+        this.offline = offline;
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
@@ -50,10 +57,11 @@ public final class HfHub {
 
     /**
      * huggingface.co with the cache from system property {@code workbench.hf.cache}, else env
-     * {@code WORKBENCH_HF_CACHE}, else {@code ~/.cache/llm-workbench/hf}.
+     * {@code WORKBENCH_HF_CACHE}, else {@code ~/.cache/llm-workbench/hf}; offline when the
+     * workbench is ({@code WORKBENCH_OFFLINE=true}).
      */
     public static HfHub defaults() {
-        return new HfHub(DEFAULT_ENDPOINT, defaultCacheRoot());
+        return new HfHub(DEFAULT_ENDPOINT, defaultCacheRoot(), org.llmworkbench.data.Datasets.offline());
     }
 
     public static Path defaultCacheRoot() {
@@ -110,6 +118,11 @@ public final class HfHub {
             // The cached copy is not the file we want (corrupted, or an older revision): fetch it again.
         }
         URI url = url(repo, file);
+        if (offline) {
+            throw new IOException("downloads are off (" + org.llmworkbench.data.Datasets.OFFLINE_ENV + "=true) and " + target
+                    + (Files.isRegularFile(target) ? " does not match its sha256 " + expected : " is not in the cache")
+                    + ": copy " + url + " there by hand, or load from a local directory");
+        }
         String finalExpected = expected;
         String[] got = new String[1];
         AtomicFiles.write(target, temp -> {

@@ -135,6 +135,19 @@ class HfHubTest {
     }
 
     @Test
+    void offlineHubUsesTheCacheAndNeverTheNetwork() throws IOException {
+        serveCheckpoint("org/m", 12);
+        Path cached = hub.fetch("org/m", "config.json", null);
+        HfHub offline = new HfHub(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), cache, true);
+        int before = requests.get();
+        assertThat(offline.fetch("org/m", "config.json", null)).isEqualTo(cached);
+        assertThatThrownBy(() -> offline.fetch("org/m", "model.safetensors", null))
+                .hasMessageContaining("downloads are off (WORKBENCH_OFFLINE=true)")
+                .hasMessageContaining("is not in the cache");
+        assertThat(requests.get()).isEqualTo(before);
+    }
+
+    @Test
     void repoNamesAreCheckedAndParsedFromUrls() {
         assertThat(HfHub.repoFromUrl(URI.create("https://huggingface.co/openai-community/gpt2"))).isEqualTo("openai-community/gpt2");
         assertThat(HfHub.repoFromUrl(URI.create("https://huggingface.co/gpt2/resolve/main/model.safetensors"))).isEqualTo("gpt2");
