@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 BenchCommand.class,
                 DatasetsCommand.class,
+                WeightsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
