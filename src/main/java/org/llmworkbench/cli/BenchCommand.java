@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; ends with one JSON line of figures.",
         subcommands = {
+                BenchTokenizerCommand.class,
                 AttentionBench.class,
         })
 public final class BenchCommand implements Runnable {
