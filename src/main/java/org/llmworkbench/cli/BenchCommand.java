@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; ends with one JSON line of figures.",
         subcommands = {
+                BenchKernelCommand.class,
                 BenchTokenizerCommand.class,
                 AttentionBench.class,
         })

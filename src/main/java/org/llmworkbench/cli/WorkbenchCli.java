@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 BenchCommand.class,
+                KernelCommand.class,
                 TokenizeCommand.class,
                 DatasetsCommand.class,
                 WeightsCommand.class,

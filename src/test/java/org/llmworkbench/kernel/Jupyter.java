@@ -1,0 +1,77 @@
+package org.llmworkbench.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Jupyter from Debian's packages, driving this kernel. Tests install the kernelspec under
+ * a temp prefix (the kernel's java runs on the test class path, so no jar build is needed) and run
+ * {@code /usr/bin/jupyter} or {@code /usr/bin/python3} with JUPYTER_PATH pointing there.
+ */
+final class Jupyter {
+    static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    private final Path home;
+
+    private Jupyter(Path home) {
+        this.home = home;
+    }
+
+    static boolean available() {
+        return Files.isExecutable(JUPYTER);
+    }
+
+    /** Installs the llm-workbench kernelspec under {@code home} (as {@code workbench kernel install --prefix home}). */
+    static Jupyter install(Path home) throws IOException {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) cp = System.getProperty("java.class.path");
+        KernelSpec.forWorkbench(KernelSpec.Options.defaults().withThreads(2).withClasspath(cp)).install(KernelsDir.prefix(home));
+        return new Jupyter(home);
+    }
+
+    Path kernelJson() {
+        return KernelsDir.prefix(home).resolve(KernelSpec.DEFAULT_NAME).resolve("kernel.json");
+    }
+
+    record Outcome(int exitCode, String output) {}
+
+    /** Runs a command with this Jupyter's environment; output is stdout and stderr together. */
+    Outcome run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(home, "process", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("JUPYTER_PATH", home.resolve("share").resolve("jupyter").toString());
+        env.put("JUPYTER_RUNTIME_DIR", home.resolve("runtime").toString());
+        env.put("JUPYTER_CONFIG_DIR", home.resolve("config").toString());
+        env.put("JUPYTER_PLATFORM_DIRS", "1");
+        env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
+        env.put("DJL_OFFLINE", "true");
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return new Outcome(-1, "timed out after " + timeoutSeconds + " s\n" + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Outcome(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** {@code jupyter nbconvert --to notebook --execute} with this kernel; the executed copy goes to {@code out}. */
+    Outcome execute(Path notebook, Path out, long timeoutSeconds) throws IOException, InterruptedException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        return run(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
+                "--ExecutePreprocessor.kernel_name=" + KernelSpec.DEFAULT_NAME,
+                "--ExecutePreprocessor.timeout=" + timeoutSeconds,
+                "--ExecutePreprocessor.startup_timeout=120",
+                "--output-dir", out.toAbsolutePath().getParent().toString(),
+                "--output", out.getFileName().toString(),
+                notebook.toAbsolutePath().toString()), notebook.toAbsolutePath().getParent(), timeoutSeconds + 120);
+    }
+}
