@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 BenchKernelCommand.class,
                 BenchTokenizerCommand.class,
+                AttentionBench.class,
                 BenchGenerateCommand.class,
         })
 public final class BenchCommand implements Runnable {

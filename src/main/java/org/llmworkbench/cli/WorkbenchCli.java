@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 KernelCommand.class,
                 TokenizeCommand.class,
                 DatasetsCommand.class,
+                WeightsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
                 CommandLine.HelpCommand.class
         })
