@@ -4,9 +4,12 @@ import ai.djl.Device;
 import org.llmworkbench.model.Devices;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.PretrainedGpt2;
 import org.llmworkbench.model.TokenCodec;
 import org.llmworkbench.text.BpeTokenizer;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** What the model commands share: turning {@code --model} and {@code --device} into a model, and the tokenizer. */
@@ -14,18 +17,22 @@ final class CliModels {
     private CliModels() {}
 
     /**
-     * {@code --model} as a preset name gives randomly initialized weights from {@code seed}. Weight
-     * directories and checkpoints are read by {@code org.llmworkbench.model.io}, which this command
-     * does not use yet: such a value is refused with a message saying so.
+     * {@code --model} as a preset name gives randomly initialized weights from {@code seed}; as a
+     * directory holding a Hugging Face GPT-2 checkpoint ({@code config.json} + {@code model.safetensors})
+     * it gives those weights.
      */
-    static GptModel open(String spec, long seed, String device) {
+    static GptModel open(String spec, long seed, String device) throws java.io.IOException {
         Device d = Devices.choose(device);
         if (GptConfig.isPreset(spec)) {
             return GptModel.create(GptConfig.preset(spec), seed, d);
         }
-        throw new IllegalArgumentException("--model '" + spec + "' is not a preset; this build only builds presets "
-                + "with random weights (" + String.join(", ", GptConfig.presetNames()) + "). Loading a weight "
-                + "directory or checkpoint comes with the weight reader (org.llmworkbench.model.io).");
+        Path path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            return PretrainedGpt2.load(path, d);
+        }
+        throw new IllegalArgumentException("--model '" + spec + "' is neither a preset ("
+                + String.join(", ", GptConfig.presetNames()) + ") nor a directory with config.json and "
+                + "model.safetensors (e.g. Hugging Face's gpt2 downloaded into $WORKBENCH_DATA_DIR/gpt2)");
     }
 
     /** GPT-2's BPE tokenizer (needs the gpt2-encoder and gpt2-vocab datasets; fails clearly without them). */

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true,
-            description = "Model preset (random weights from --seed): gpt2-small, workshop-tiny, ...")
+            description = "Preset (random weights from --seed: gpt2-small, workshop-tiny, ...) or a GPT-2 "
+                    + "checkpoint directory (config.json + model.safetensors).")
     String model;
 
     @Option(names = "--prompt", description = "Prompt text, encoded with GPT-2's BPE tokenizer.")

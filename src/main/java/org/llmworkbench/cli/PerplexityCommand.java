@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
         description = "Mean cross-entropy and perplexity of a model on a text; ends with one JSON line.")
 public final class PerplexityCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model preset (random weights from --seed).")
+    @Option(names = "--model", required = true, description = "Preset (random weights from --seed) or a GPT-2 checkpoint directory "
+                    + "(config.json + model.safetensors).")
     String model;
 
     @Option(names = "--text", description = "UTF-8 text file, encoded with GPT-2's BPE tokenizer.")

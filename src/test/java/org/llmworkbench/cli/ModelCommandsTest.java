@@ -72,7 +72,7 @@ class ModelCommandsTest {
         assertThat(greedyAndTemp.code()).isNotZero();
         assertThat(greedyAndTemp.err()).contains("--greedy cannot be combined");
         Run unknown = run("generate", "--model", "gpt9", "--prompt-ids", "1");
-        assertThat(unknown.err()).contains("not a preset").contains("gpt2-small");
+        assertThat(unknown.err()).contains("neither a preset").contains("gpt2-small");
         Run noGpu = run("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--device", "tpu");
         assertThat(noGpu.err()).contains("device must be cpu, gpu or auto");
     }
@@ -111,5 +111,21 @@ class ModelCommandsTest {
         assertThat(perplexity.code()).as(perplexity.err()).isZero();
         assertThat(perplexity.lastJson().get("tokens").asInt()).isEqualTo(199);
         assertThat(perplexity.lastJson().get("cross_entropy").asDouble()).isBetween(10.6, 11.1);
+    }
+
+    @Test
+    void modelDirectoryLoadsAHuggingFaceCheckpoint(@TempDir Path dir) throws Exception {
+        org.llmworkbench.model.GptConfig cfg = new org.llmworkbench.model.GptConfig(60, 16, 16, 2, 4, 0.1, true, true);
+        int[] expected;
+        try (org.llmworkbench.model.GptModel model = org.llmworkbench.model.GptModel.create(cfg, 5)) {
+            org.llmworkbench.model.io.HfGpt2Layout.save(dir, org.llmworkbench.model.PretrainedGpt2.toCheckpoint(model));
+            expected = org.llmworkbench.model.Generator.generate(model, new int[] {3, 4},
+                    org.llmworkbench.model.GenerationConfig.greedy(5)).newTokens();
+        }
+        Run r = run("generate", "--model", dir.toString(), "--prompt-ids", "3,4", "--max-tokens", "5");
+        assertThat(r.code()).as(r.err()).isZero();
+        int[] got = new int[5];
+        for (int i = 0; i < 5; i++) got[i] = r.lastJson().get("ids").get(i).asInt();
+        assertThat(got).containsExactly(expected);
     }
 }
