@@ -180,4 +180,20 @@ class NotebookEngineTest {
         assertThat(engine.isComplete("int z = 1;")).isEqualTo("complete");
         assertThat(engine.isComplete("for (int i = 0; i < 3; i++) {")).isEqualTo("incomplete");
     }
+
+    @Test
+    void mavenMagicResolvesAnArtifactWithMaven() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PATH").contains("/usr/bin")
+                && java.nio.file.Files.isExecutable(Path.of("/usr/bin/mvn")), "mvn on the PATH");
+        RecordingSink s = new RecordingSink();
+        CellResult before = run("org.apache.commons.cli.Options.class.getName()", s);
+        assertThat(before.isOk()).as("not on the class path yet").isFalse();
+        CellResult r = run("%maven commons-cli:commons-cli:1.9.0\nnew org.apache.commons.cli.Options().addOption(\"v\", \"verbose\").getOptions().size()", s);
+        assertThat(r.isOk()).as(String.valueOf(r.error())).isTrue();
+        assertThat(r.value().plainText()).isEqualTo("1");
+        assertThat(s.out.toString()).contains("added 1 jar(s)");
+        assertThat(engine.classpath()).anyMatch(e -> e.endsWith("commons-cli-1.9.0.jar"));
+        CellResult bad = run("%maven not-a-coordinate", s);
+        assertThat(bad.error().message()).contains("is not group:artifact:version");
+    }
 }
