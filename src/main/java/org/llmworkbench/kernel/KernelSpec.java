@@ -74,7 +74,7 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
         argv.add(absoluteClasspath(o.classpath()));
         argv.add(WorkbenchKernel.class.getName());
         argv.add("{connection_file}");
-        return new KernelSpec(o.name(), DEFAULT_DISPLAY_NAME, argv, Map.of("DJL_OFFLINE", "true"));
+        return new KernelSpec(o.name(), DEFAULT_DISPLAY_NAME, argv, Map.of("DJL_OFFLINE", "true", "OMP_WAIT_POLICY", "PASSIVE"));
     }
 
     /** The same spec with extra JVM options right after the java executable. */

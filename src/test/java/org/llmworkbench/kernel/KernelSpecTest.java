@@ -36,6 +36,7 @@ class KernelSpecTest {
         assertThat(spec.path("language").asText()).isEqualTo("java");
         assertThat(spec.path("interrupt_mode").asText()).isEqualTo("message");
         assertThat(spec.path("env").path("DJL_OFFLINE").asText()).isEqualTo("true");
+        assertThat(spec.path("env").path("OMP_WAIT_POLICY").asText()).isEqualTo("PASSIVE");
         List<String> argv = new ArrayList<>();
         spec.path("argv").forEach(a -> argv.add(a.asText()));
         assertThat(argv.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
