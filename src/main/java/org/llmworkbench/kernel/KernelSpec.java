@@ -1,5 +1,6 @@
 package org.llmworkbench.kernel;
 
+import org.llmworkbench.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,18 +137,10 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
         Path dir = kernelsDir.resolve(name);
         Files.createDirectories(dir);
         Path target = dir.resolve("kernel.json");
-        Path tmp = Files.createTempFile(dir, ".kernel.json.", ".tmp");
-        try {
+        AtomicFiles.write(target, tmp -> {
             Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
             readableByAll(tmp); // temp files start owner-only; other users' Jupyter must read a --sys-prefix spec
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
         return target;
     }
 }

@@ -1,5 +1,6 @@
 package org.llmworkbench.model.io;
 
+import org.llmworkbench.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package org.llmworkbench.model.io;
 
+import org.llmworkbench.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package org.llmworkbench.model.io;
 
+import org.llmworkbench.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.llmworkbench.model.io;
+package org.llmworkbench;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
