@@ -107,6 +107,14 @@ try:
     printed = "".join(m["content"].get("text", "") for m in drain_iopub(kc, 1.0) if m["msg_type"] == "stream")
     seen["stop_on_error"] = {"failing": replies.get(failing), "queued": replies.get(queued), "printed": printed}
 
+    # a cell sent the instant the failure's reply arrives was not queued behind it: it must run, every time
+    retried = []
+    for attempt in range(10):
+        shell_request(kc, lambda: kc.execute('throw new IllegalStateException("again");', stop_on_error=True))
+        retried.append(shell_request(kc, lambda attempt=attempt: kc.execute(str(attempt), stop_on_error=True))["status"])
+    drain_iopub(kc, 0.5)
+    seen["retry_after_error"] = retried
+
     reply, outputs = run_cell(kc, 'var h = display("first", "live");\nh.update("second");')
     seen["display"] = [{"type": o["type"], "text": o["content"]["data"].get("text/plain"),
                         "display_id": o["content"].get("transient", {}).get("display_id")}

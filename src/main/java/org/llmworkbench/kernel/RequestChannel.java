@@ -33,7 +33,9 @@ final class RequestChannel extends JupyterSocket {
     private final PrintStream log;
     private final Map<MessageType<?>, Consumer<Request<?>>> handlers = new ConcurrentHashMap<>();
     private volatile boolean running;
-    private volatile boolean abortQueued;
+    /** Requests read off the socket by {@link #abortQueued()}, handled once the failing request is done. */
+    private final java.util.ArrayDeque<Message<?>> queuedBeforeFailure = new java.util.ArrayDeque<>();
+    private ZMQ.Poller poller;
     private Thread thread;
 
     RequestChannel(ZMQ.Context context, HMACGenerator hmac, boolean control, IOPub iopub, PrintStream log) {
@@ -60,13 +62,13 @@ final class RequestChannel extends JupyterSocket {
     }
 
     private void serve() {
-        ZMQ.Poller poller = ctx.poller(1);
+        poller = ctx.poller(1);
         poller.register(this, ZMQ.Poller.POLLIN);
         while (running) {
             if (poller.poll(POLL_MS) <= 0 || !running) continue;
             Message<?> message = read();
             if (message != null) dispatch(message);
-            if (abortQueued) abortQueuedExecutions(poller);
+            if (!queuedBeforeFailure.isEmpty()) abortQueuedExecutions();
         }
         poller.close();
     }
@@ -85,17 +87,22 @@ final class RequestChannel extends JupyterSocket {
 
     /**
      * After a cell fails with stop_on_error, the cells the frontend already queued ("Run All") are
-     * not run on top of the broken state: each gets an "aborted" reply, as IPython does.
+     * not run on top of the broken state: each gets an "aborted" reply, as IPython does. Called on
+     * this channel's thread by the failing request's handler <em>before</em> it sends its error
+     * reply: only requests that arrived before the client could have seen the failure are taken,
+     * so a cell the client sends in answer to the error (a fix, a retry) always runs.
      */
     void abortQueued() {
-        abortQueued = true;
-    }
-
-    private void abortQueuedExecutions(ZMQ.Poller poller) {
-        abortQueued = false;
+        if (Thread.currentThread() != thread) throw new IllegalStateException("abortQueued must run on the " + name + " thread");
         while (running && poller.poll(0) > 0) {
             Message<?> message = read();
-            if (message == null) continue;
+            if (message != null) queuedBeforeFailure.add(message);
+        }
+    }
+
+    private void abortQueuedExecutions() {
+        while (!queuedBeforeFailure.isEmpty()) {
+            Message<?> message = queuedBeforeFailure.poll();
             if (message.getHeader().getType() != MessageType.EXECUTE_REQUEST) {
                 dispatch(message);
                 continue;

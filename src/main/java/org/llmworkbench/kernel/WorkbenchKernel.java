@@ -281,8 +281,9 @@ public final class WorkbenchKernel {
             if (!silent) r.publish(new PublishError(error.name(), error.message(), traceback));
             ErrorReply reply = new ErrorReply(error.name(), error.message(), traceback);
             reply.setExecutionCount(count);
-            r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
+            // take the already-queued cells first: once the reply is out, the client may send new ones
             if (req.shouldStopOnError()) r.abortQueued();
+            r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
         }
     }
 

@@ -152,6 +152,8 @@ class KernelUnderJupyterTest {
         assertThat(abort.path("failing").asText()).isEqualTo("error");
         assertThat(abort.path("queued").asText()).as("a cell queued behind a failure").isEqualTo("aborted");
         assertThat(abort.path("printed").asText()).doesNotContain("must not run");
+        assertThat(seen.path("retry_after_error").toString()).as("cells sent in answer to an error reply")
+                .isEqualTo("[\"ok\",\"ok\",\"ok\",\"ok\",\"ok\",\"ok\",\"ok\",\"ok\",\"ok\",\"ok\"]");
 
         JsonNode display = seen.path("display");
         assertThat(display.get(0).path("type").asText()).isEqualTo("display_data");
