@@ -23,6 +23,16 @@ public final class FeedForward {
         this.gelu = gelu;
     }
 
+    NDArray expandWeight() { return expandWeight; }
+
+    NDArray expandBias() { return expandBias; }
+
+    NDArray projectWeight() { return projectWeight; }
+
+    NDArray projectBias() { return projectBias; }
+
+    Gelu gelu() { return gelu; }
+
     public NDArray forward(NDArray x) {
         return forward(x, false);
     }

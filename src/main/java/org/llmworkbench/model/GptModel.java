@@ -53,6 +53,7 @@ public final class GptModel implements AutoCloseable {
     private final LayerNorm finalNorm;
     private final NDArray outHead;
     private final NDArray causalMask;
+    private ShardedDecode sharded;
 
     /** A freshly initialized model on the CPU; the same seed gives the same weights. */
     public static GptModel create(GptConfig config, long seed) {
@@ -181,6 +182,14 @@ public final class GptModel implements AutoCloseable {
         if (training && config.dropRate() > 0) {
             x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
         }
+        if (tokens == 1 && cache != null && cache.length() > 0 && inPlace && Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
+            ShardedDecode sharded = sharded();
+            if (sharded != null) {
+                NDArray logits = sharded.step(x, cache);
+                cache.advance(1);
+                return logits;
+            }
+        }
         NDArray mask = tokens == 1 && cache != null ? null
                 : causalMask.get(scope, new NDIndex("{}:{}, :{}", offset, offset + tokens, offset + tokens));
         for (int i = 0; i < blocks.length; i++) {
@@ -193,6 +202,27 @@ public final class GptModel implements AutoCloseable {
             x = x.get(new NDIndex(":, {}:, :", tokens - 1));
         }
         return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
+    }
+
+    /** The decode step split across threads, or null when it would use one shard (see {@link ShardedDecode}). */
+    private synchronized ShardedDecode sharded() {
+        int shards = ShardedDecode.shardCount(config);
+        if (sharded != null && sharded.shards() != shards) {
+            sharded.close();
+            sharded = null;
+        }
+        if (sharded == null && shards > 1) {
+            sharded = new ShardedDecode(this, blocks, outHead, shards);
+        }
+        return sharded;
+    }
+
+    TransformerBlock[] blocks() {
+        return blocks;
+    }
+
+    LayerNorm finalNorm() {
+        return finalNorm;
     }
 
     /** The trainable parameters by state-dict name, in creation order (live arrays, not copies). */
@@ -271,7 +301,11 @@ public final class GptModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (sharded != null) {
+            sharded.close();
+            sharded = null;
+        }
         manager.close();
     }
 }

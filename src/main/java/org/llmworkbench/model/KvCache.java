@@ -107,6 +107,11 @@ public final class KvCache implements AutoCloseable {
             return storage.get(fresh.getManager(), new NDIndex(":, :, :{}", end));
         }
 
+        /** The storage for all positions, [batch, heads, capacity, headDim]; null before the first append. */
+        NDArray keyStorage() { return keys; }
+
+        NDArray valueStorage() { return values; }
+
         private void close() {
             if (keys != null) keys.close();
             if (values != null) values.close();

@@ -89,6 +89,17 @@ public final class MultiHeadAttention {
         return Linear.linear(context, wOut, bOut).singletonOrThrow();
     }
 
+    int nHeads() { return nHeads; }
+
+    int headDim() { return headDim; }
+
+    NDArray scale() { return scale; }
+
+    /** Query, key and value weights and biases (biases null without qkvBias), then out_proj's. */
+    NDArray[] weights() {
+        return new NDArray[] {wQuery, bQuery, wKey, bKey, wValue, bValue, wOut, bOut};
+    }
+
     /** [batch, tokens, embDim] → [batch, heads, tokens, headDim]. */
     private NDArray heads(NDArray projected, long batch, long tokens) {
         if (tokens == 1) {

@@ -39,6 +39,14 @@ public final class TransformerBlock {
         return inPlace ? x.addi(fed) : x.add(dropout(fed, training));
     }
 
+    LayerNorm norm1() { return norm1; }
+
+    MultiHeadAttention attention() { return attention; }
+
+    LayerNorm norm2() { return norm2; }
+
+    FeedForward feedForward() { return feedForward; }
+
     private NDArray dropout(NDArray x, boolean training) {
         return training && dropRate > 0f ? Dropout.dropout(x, dropRate, true).singletonOrThrow() : x;
     }
