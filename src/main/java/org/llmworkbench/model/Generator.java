@@ -53,7 +53,7 @@ public final class Generator {
         TokenSampler sampler = new TokenSampler(config);
         long start = System.nanoTime();
         long prefillNanos = 0;
-        try (KvCache cache = config.useKvCache() ? new KvCache(model) : null) {
+        try (KvCache cache = config.useKvCache() ? new KvCache(model, (int) Math.min(context, (long) used.length + config.maxNewTokens())) : null) {
             while (generated < config.maxNewTokens()) {
                 float[] logits;
                 try (NDManager step = model.manager().newSubManager()) {

@@ -20,11 +20,26 @@ public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final LayerCache[] layers;
     private final int capacity;
+    private final int initialRoom;
     private int length;
 
     public KvCache(GptModel model) {
+        this(model, model.config().contextLength());
+    }
+
+    /**
+     * A cache whose storage starts with room for {@code expectedPositions} (say prompt + new tokens)
+     * instead of the whole context: a short generation then allocates and zeroes a little memory, not
+     * 2 × layers × context × embDim floats (75 MB for gpt2-small). It still holds up to
+     * {@code contextLength} positions, growing its storage when needed.
+     */
+    public KvCache(GptModel model, int expectedPositions) {
+        if (expectedPositions < 1) {
+            throw new IllegalArgumentException("expectedPositions must be at least 1, got " + expectedPositions);
+        }
         this.manager = model.manager().newSubManager();
         this.capacity = model.config().contextLength();
+        this.initialRoom = Math.min(capacity, expectedPositions);
         this.layers = new LayerCache[model.config().nLayers()];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = new LayerCache();
@@ -48,6 +63,15 @@ public final class KvCache implements AutoCloseable {
         return layers[i];
     }
 
+    /** Makes every layer's storage (already allocated) hold at least {@code positions} positions. */
+    void reserve(int positions) {
+        for (LayerCache layer : layers) {
+            if (layer.keys == null) continue; // nothing stored yet: the first append allocates
+            layer.keys = layer.grow(layer.keys, positions);
+            layer.values = layer.grow(layer.values, positions);
+        }
+    }
+
     void advance(int tokens) {
         length += tokens;
     }
@@ -66,22 +90,43 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * One block's keys and values, [batch, heads, positions, headDim]. The storage for all
-     * {@code capacity} positions is allocated once and new positions are written into it in place:
-     * growing arrays by concatenation would copy the whole cache and allocate fresh memory every step.
+     * One block's keys and values, [batch, heads, positions, headDim]. Storage is allocated ahead and
+     * new positions are written into it in place: growing arrays by concatenation would copy the whole
+     * cache and allocate fresh memory every step. When it runs out of room it doubles (up to the
+     * context length), copying what it holds once.
      */
     public final class LayerCache {
         private NDArray keys;
         private NDArray values;
 
         NDArray appendKeys(NDArray newKeys) {
-            keys = ensureStorage(keys, newKeys);
+            keys = grow(ensureStorage(keys, newKeys), length + (int) newKeys.getShape().get(2));
             return write(keys, newKeys);
         }
 
         NDArray appendValues(NDArray newValues) {
-            values = ensureStorage(values, newValues);
+            values = grow(ensureStorage(values, newValues), length + (int) newValues.getShape().get(2));
             return write(values, newValues);
+        }
+
+        /** {@code storage}, or a larger copy of its first {@code length} positions when it holds fewer than {@code positions}. */
+        private NDArray grow(NDArray storage, int positions) {
+            long room = storage.getShape().get(2);
+            if (positions <= room) return storage;
+            if (positions > capacity) {
+                throw new IllegalArgumentException("the KV cache holds at most " + capacity + " positions, asked for " + positions);
+            }
+            Shape s = storage.getShape();
+            int bigger = (int) Math.min(capacity, Math.max(positions, 2 * room));
+            NDArray larger = manager.zeros(new Shape(s.get(0), s.get(1), bigger, s.get(3)), storage.getDataType());
+            if (length > 0) {
+                NDIndex held = new NDIndex(":, :, :{}", length);
+                try (NDArray old = storage.get(held)) {
+                    larger.set(held, old);
+                }
+            }
+            storage.close();
+            return larger;
         }
 
         private NDArray ensureStorage(NDArray storage, NDArray fresh) {
@@ -97,7 +142,7 @@ public final class KvCache implements AutoCloseable {
                 }
                 storage.close();
             }
-            return manager.zeros(new Shape(s.get(0), s.get(1), capacity, s.get(3)), fresh.getDataType());
+            return manager.zeros(new Shape(s.get(0), s.get(1), initialRoom, s.get(3)), fresh.getDataType());
         }
 
         /** Writes the new positions after the stored ones; returns a view of all stored positions. */

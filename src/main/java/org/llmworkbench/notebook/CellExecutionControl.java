@@ -3,6 +3,9 @@ package org.llmworkbench.notebook;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -11,8 +14,14 @@ import jdk.jshell.spi.ExecutionEnv;
 /**
  * Runs snippets inside this JVM (so cells share the library's classes, statics and native engine)
  * and keeps the value of the last expression as an object, not just its string, so charts and
- * tables returned by a cell can be rendered. Each snippet runs on its own thread so an interrupt
- * can stop it.
+ * tables returned by a cell can be rendered.
+ *
+ * <p>Every snippet runs on one long-lived "cell" thread, as every cell of an IPython kernel runs on
+ * its main thread: thread-local state survives from one cell to the next (a DJL
+ * {@code GradientCollector} opened in one cell and used in the next, PyTorch's per-thread gradient
+ * mode and thread count, the user's own {@code ThreadLocal}s). Running the cell off the caller's
+ * thread is what lets an interrupt stop it. Only a cell stopped the hard way ({@code Thread.stop})
+ * costs the thread; the next cell gets a fresh one.
  */
 final class CellExecutionControl extends DirectExecutionControl {
     private static final Object NO_VALUE = new Object();
@@ -21,6 +30,9 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile boolean stopRequested;
     private volatile Object lastValue = NO_VALUE;
     private final ThreadGroup group = new ThreadGroup("notebook-cells");
+    private final SynchronousQueue<Runnable> work = new SynchronousQueue<>();
+    private volatile Thread cellThread;
+    private volatile CountDownLatch current;
 
     Object takeLastValue() {
         Object v = lastValue;
@@ -36,28 +48,34 @@ final class CellExecutionControl extends DirectExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
+        CountDownLatch done = new CountDownLatch(1);
         stopRequested = false;
-        Thread t = new Thread(group, () -> {
+        Runnable task = () -> {
+            Thread.interrupted(); // an interrupt aimed at the previous cell must not hit this one
+            running = Thread.currentThread();
             try {
-                result[0] = doitMethod.invoke(null);
+                CellThreadState.beforeCell();
+                if (!stopRequested) result[0] = doitMethod.invoke(null);
             } catch (InvocationTargetException e) {
                 failure[0] = e.getCause();
             } catch (Throwable e) {
                 failure[0] = e;
+            } finally {
+                running = null;
+                done.countDown();
             }
-        }, "cell");
-        t.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        running = t;
-        t.start();
+        };
+        current = done;
         try {
-            t.join();
+            submit(task);
+            awaitCell(done);
         } catch (InterruptedException e) {
             stop();
-            t.join(2000);
+            done.await(2, TimeUnit.SECONDS);
             Thread.currentThread().interrupt();
             throw new StoppedException();
         } finally {
-            running = null;
+            current = null;
         }
         if (stopRequested) throw new StoppedException();
         if (failure[0] != null) throw new InvocationTargetException(failure[0]);
@@ -65,19 +83,59 @@ final class CellExecutionControl extends DirectExecutionControl {
         return valueString(result[0]);
     }
 
+    /** Hands the task to the cell thread, starting one when there is none (first cell, or after a hard stop). */
+    private synchronized void submit(Runnable task) throws InterruptedException {
+        while (true) {
+            Thread t = cellThread;
+            if (t == null || !t.isAlive()) {
+                t = new Thread(group, this::serve, "cell");
+                t.setDaemon(true);
+                t.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+                cellThread = t;
+                t.start();
+            }
+            if (work.offer(task, 100, TimeUnit.MILLISECONDS)) return;
+        }
+    }
+
+    /** Waits for the cell; a cell thread killed before it could say it finished ends the wait too. */
+    private void awaitCell(CountDownLatch done) throws InterruptedException {
+        while (!done.await(100, TimeUnit.MILLISECONDS)) {
+            Thread t = cellThread;
+            if (t == null || !t.isAlive()) {
+                stopRequested = true;
+                return;
+            }
+        }
+    }
+
+    private void serve() {
+        while (true) {
+            Runnable task;
+            try {
+                task = work.take();
+            } catch (InterruptedException e) {
+                continue; // a late interrupt of a finished cell: keep serving
+            }
+            task.run();
+        }
+    }
+
     @Override
     @SuppressWarnings("removal")
     public void stop() {
         Thread t = running;
         if (t == null) return;
+        CountDownLatch done = current;
         stopRequested = true;
         t.interrupt();
+        boolean finished = false;
         try {
-            t.join(1500);
+            finished = done == null || done.await(1500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (t.isAlive()) t.stop(); // a loop that ignores interrupts: stop it the hard way (works on Java 17)
+        if (!finished && running == t) t.stop(); // a loop that ignores interrupts: stop it the hard way (works on Java 17)
     }
 
     /** Plugs this control into a JShell builder. */

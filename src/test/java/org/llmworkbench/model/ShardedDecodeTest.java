@@ -36,14 +36,17 @@ class ShardedDecodeTest {
         model.loadStateDict(state);
     }
 
-    /** Logits of every decoded position for batch rows {@code rows}, prefilling {@code prefill} tokens first. */
+    /**
+     * Logits of every decoded position for batch rows {@code rows}, prefilling {@code prefill} tokens
+     * first, with a cache that starts with room for 2 positions and so has to grow on the way.
+     */
     private static float[][] decode(GptModel model, int[][] rows, int prefill, int shards) {
         System.setProperty(ShardedDecode.PROPERTY, Integer.toString(shards));
         int batch = rows.length;
         int length = rows[0].length;
         int vocab = model.config().vocabSize();
         float[][] out = new float[batch][(length - prefill) * vocab];
-        try (KvCache cache = new KvCache(model); NDManager step = model.manager().newSubManager()) {
+        try (KvCache cache = new KvCache(model, 2); NDManager step = model.manager().newSubManager()) {
             model.forward(ids(step, rows, 0, prefill), cache, true);
             for (int t = prefill; t < length; t++) {
                 float[] logits = model.forward(ids(step, rows, t, t + 1), cache, true).toFloatArray();
@@ -82,6 +85,15 @@ class ShardedDecodeTest {
                 }
                 int prefill = 3;
                 float[][] single = decode(model, rows, prefill, 1);
+                for (int b = 0; b < rows.length; b++) {
+                    double[][] expected = ref.logits(rows[b]);
+                    for (int t = prefill; t < rows[b].length; t++) {
+                        for (int j = 0; j < cfg.vocabSize(); j++) {
+                            assertThat(Math.abs(expected[t][j] - single[b][(t - prefill) * cfg.vocabSize() + j]))
+                                    .as("1 shard vs reference at %d, row %d, %s", t, b, cfg).isLessThan(1e-4);
+                        }
+                    }
+                }
                 for (int shards = 2; shards <= cfg.nHeads(); shards++) {
                     float[][] split = decode(model, rows, prefill, shards);
                     for (int b = 0; b < rows.length; b++) {

@@ -139,6 +139,55 @@ class NotebookEngineTest {
     }
 
     @Test
+    void cellsShareOneThreadSoThreadLocalStateCarriesOver() {
+        RecordingSink s = new RecordingSink();
+        run("ThreadLocal<String> mine = new ThreadLocal<>();\nmine.set(\"set in cell 1\");\nThread first = Thread.currentThread();", s);
+        assertThat(run("mine.get()", s).value().plainText()).isEqualTo("\"set in cell 1\"");
+        assertThat(run("Thread.currentThread() == first", s).value().plainText()).isEqualTo("true");
+    }
+
+    @Test
+    void aCellInterruptedInSleepLeavesNoInterruptForTheNextCell() throws Exception {
+        RecordingSink s = new RecordingSink();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException ignored) {
+            }
+            engine.interrupt();
+        });
+        stopper.start();
+        CellResult r = run("Thread.sleep(60_000);", s);
+        stopper.join();
+        assertThat(r.error().name()).isEqualTo("InterruptedException");
+        CellResult next = run("Thread.sleep(10);\nThread.currentThread().isInterrupted()", s);
+        assertThat(next.isOk()).as("next cell: %s", next.error()).isTrue();
+        assertThat(next.value().plainText()).isEqualTo("false");
+    }
+
+    @Test
+    void djlCellsDoNotRecordGradientsUnlessACollectorIsOpen() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("1", s).isOk()).isTrue(); // the cell thread exists before the engine loads
+        // the engine loaded on another thread (the runner's run card does that): PyTorch starts every
+        // other thread, the cell thread included, with gradient recording on
+        Thread loader = new Thread(() -> ai.djl.engine.Engine.getEngine("PyTorch"));
+        loader.start();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(CellThreadState.pytorchEngineLoaded()).isTrue();
+        assertThat(run("ai.djl.pytorch.jni.JniUtils.isGradMode()", s).value().plainText()).isEqualTo("false");
+        // a collector opened in one cell is still recording in the next, then closes
+        run("var collector = ai.djl.engine.Engine.getInstance().newGradientCollector();", s);
+        assertThat(run("ai.djl.pytorch.jni.JniUtils.isGradMode()", s).value().plainText()).isEqualTo("true");
+        run("collector.close();", s);
+        assertThat(run("ai.djl.pytorch.jni.JniUtils.isGradMode()", s).value().plainText()).isEqualTo("false");
+    }
+
+    @Test
     void magics(@TempDir Path dir) throws Exception {
         RecordingSink s = new RecordingSink();
         CellResult timed = run("%%time\nint slept = 3;\nslept * 2", s);
