@@ -185,7 +185,7 @@ public final class GptModel implements AutoCloseable {
         if (tokens == 1 && cache != null && cache.length() > 0 && inPlace && Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
             ShardedDecode sharded = sharded();
             if (sharded != null) {
-                cache.reserve(cache.length() + 1);
+                cache.reserve(shape.get(0), cache.length() + 1);
                 NDArray logits = sharded.step(x, cache);
                 cache.advance(1);
                 return logits;

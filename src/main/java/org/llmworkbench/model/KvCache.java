@@ -63,10 +63,14 @@ public final class KvCache implements AutoCloseable {
         return layers[i];
     }
 
-    /** Makes every layer's storage (already allocated) hold at least {@code positions} positions. */
-    void reserve(int positions) {
+    /**
+     * Before a step that writes into the storage directly: checks the batch size against what is
+     * stored and makes every layer's storage hold at least {@code positions} positions.
+     */
+    void reserve(long batch, int positions) {
         for (LayerCache layer : layers) {
             if (layer.keys == null) continue; // nothing stored yet: the first append allocates
+            layer.checkBatch(layer.keys, batch);
             layer.keys = layer.grow(layer.keys, positions);
             layer.values = layer.grow(layer.values, positions);
         }
@@ -109,6 +113,14 @@ public final class KvCache implements AutoCloseable {
             return write(values, newValues);
         }
 
+        private void checkBatch(NDArray storage, long batch) {
+            if (length > 0 && storage.getShape().get(0) != batch) {
+                throw new IllegalArgumentException("the KV cache holds " + length + " positions of batch size "
+                        + storage.getShape().get(0) + " but was fed batch size " + batch
+                        + "; clear() it or use one cache per batch shape");
+            }
+        }
+
         /** {@code storage}, or a larger copy of its first {@code length} positions when it holds fewer than {@code positions}. */
         private NDArray grow(NDArray storage, int positions) {
             long room = storage.getShape().get(2);
@@ -135,11 +147,7 @@ public final class KvCache implements AutoCloseable {
                 return storage;
             }
             if (storage != null) {
-                if (length > 0) {
-                    throw new IllegalArgumentException("the KV cache holds " + length + " positions of batch size "
-                            + storage.getShape().get(0) + " but was fed batch size " + s.get(0)
-                            + "; clear() it or use one cache per batch shape");
-                }
+                checkBatch(storage, s.get(0));
                 storage.close();
             }
             return manager.zeros(new Shape(s.get(0), s.get(1), initialRoom, s.get(3)), fresh.getDataType());
