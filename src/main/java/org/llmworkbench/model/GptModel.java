@@ -213,7 +213,7 @@ public final class GptModel implements AutoCloseable {
             sharded = null;
         }
         if (sharded == null && shards > 1) {
-            sharded = new ShardedDecode(this, blocks, outHead, shards);
+            sharded = new ShardedDecode(this, shards);
         }
         return sharded;
     }
@@ -224,6 +224,10 @@ public final class GptModel implements AutoCloseable {
 
     LayerNorm finalNorm() {
         return finalNorm;
+    }
+
+    NDArray outHead() {
+        return outHead;
     }
 
     /** The trainable parameters by state-dict name, in creation order (live arrays, not copies). */

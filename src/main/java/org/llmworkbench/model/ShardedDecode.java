@@ -62,8 +62,9 @@ final class ShardedDecode implements AutoCloseable {
         return Math.max(1, Math.min(wanted, config.nHeads()));
     }
 
-    ShardedDecode(GptModel model, TransformerBlock[] blocks, NDArray outHead, int shards) {
+    ShardedDecode(GptModel model, int shards) {
         this.model = model;
+        TransformerBlock[] blocks = model.blocks();
         this.shards = shards;
         GptConfig c = model.config();
         this.views = model.manager().newSubManager();
@@ -87,7 +88,7 @@ final class ShardedDecode implements AutoCloseable {
                         rows(ff.expandWeight(), hidden[s], hidden[s + 1]), rows(ff.expandBias(), hidden[s], hidden[s + 1]),
                         rows(ff.projectWeight(), emb[s], emb[s + 1]), rows(ff.projectBias(), emb[s], emb[s + 1]));
             }
-            head[s] = rows(outHead, vocab[s], vocab[s + 1]);
+            head[s] = rows(model.outHead(), vocab[s], vocab[s + 1]);
         }
     }
 

@@ -1,20 +1,13 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.data.Datasets;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.StringJoiner;
@@ -23,32 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ModelCommandsTest {
 
-    private record Run(int code, String out, String err) {
-        JsonNode lastJson() throws Exception {
-            String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
-        }
-    }
-
-    private static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            CommandLine cl = WorkbenchCli.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, bytes.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(original);
-        }
-    }
-
     @Test
     void generateWithPromptIdsEndsWithJsonAndCacheDoesNotChangeTokens() throws Exception {
-        Run cached = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6");
-        Run plain = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6", "--no-cache");
+        CliRun cached = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6");
+        CliRun plain = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11", "--max-tokens", "6", "--no-cache");
         assertThat(cached.code()).as(cached.err()).isZero();
         JsonNode a = cached.lastJson();
         JsonNode b = plain.lastJson();
@@ -63,17 +34,17 @@ class ModelCommandsTest {
     void sampledGenerationIsSeeded() throws Exception {
         String[] args = {"generate", "--model", "workshop-tiny", "--prompt-ids", "1,2,3", "--max-tokens", "5",
                 "--temperature", "1.5", "--top-k", "40", "--top-p", "0.9", "--seed", "9"};
-        assertThat(run(args).lastJson().get("ids")).isEqualTo(run(args).lastJson().get("ids"));
+        assertThat(CliRun.of(args).lastJson().get("ids")).isEqualTo(CliRun.of(args).lastJson().get("ids"));
     }
 
     @Test
     void badArgumentsFailWithAClearMessage() {
-        Run greedyAndTemp = run("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--greedy", "--temperature", "0.7");
+        CliRun greedyAndTemp = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--greedy", "--temperature", "0.7");
         assertThat(greedyAndTemp.code()).isNotZero();
         assertThat(greedyAndTemp.err()).contains("--greedy cannot be combined");
-        Run unknown = run("generate", "--model", "gpt9", "--prompt-ids", "1");
+        CliRun unknown = CliRun.of("generate", "--model", "gpt9", "--prompt-ids", "1");
         assertThat(unknown.err()).contains("neither a preset").contains("gpt2-small");
-        Run noGpu = run("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--device", "tpu");
+        CliRun noGpu = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--device", "tpu");
         assertThat(noGpu.err()).contains("device must be cpu, gpu or auto");
     }
 
@@ -85,7 +56,7 @@ class ModelCommandsTest {
         for (int i = 0; i < 300; i++) joined.add(String.valueOf(ids.get(i)));
         Path file = dir.resolve("verdict.ids");
         Files.writeString(file, joined.toString());
-        Run r = run("perplexity", "--model", "workshop-tiny", "--ids", file.toString());
+        CliRun r = CliRun.of("perplexity", "--model", "workshop-tiny", "--ids", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = r.lastJson();
         assertThat(json.get("tokens").asInt()).isEqualTo(299);
@@ -97,8 +68,8 @@ class ModelCommandsTest {
 
     @Test
     void textPromptsAndTextFilesGoThroughTheGpt2Tokenizer() throws Exception {
-        Run byText = run("generate", "--model", "workshop-tiny", "--prompt", "Hello, do you like tea?", "--max-tokens", "4");
-        Run byIds = run("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11,466,345,588,8887,30",
+        CliRun byText = CliRun.of("generate", "--model", "workshop-tiny", "--prompt", "Hello, do you like tea?", "--max-tokens", "4");
+        CliRun byIds = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "15496,11,466,345,588,8887,30",
                 "--max-tokens", "4");
         assertThat(byText.code()).as(byText.err()).isZero();
         assertThat(byText.lastJson().get("prompt_tokens").asInt()).isEqualTo(7);
@@ -106,7 +77,7 @@ class ModelCommandsTest {
         assertThat(byText.out()).startsWith("Hello, do you like tea?");
         assertThat(byText.lastJson().get("text").asText()).isNotEmpty();
 
-        Run perplexity = run("perplexity", "--model", "workshop-tiny", "--text",
+        CliRun perplexity = CliRun.of("perplexity", "--model", "workshop-tiny", "--text",
                 Datasets.resolve("the-verdict").toString(), "--max-tokens", "200");
         assertThat(perplexity.code()).as(perplexity.err()).isZero();
         assertThat(perplexity.lastJson().get("tokens").asInt()).isEqualTo(199);
@@ -122,7 +93,7 @@ class ModelCommandsTest {
             expected = org.llmworkbench.model.Generator.generate(model, new int[] {3, 4},
                     org.llmworkbench.model.GenerationConfig.greedy(5)).newTokens();
         }
-        Run r = run("generate", "--model", dir.toString(), "--prompt-ids", "3,4", "--max-tokens", "5");
+        CliRun r = CliRun.of("generate", "--model", dir.toString(), "--prompt-ids", "3,4", "--max-tokens", "5");
         assertThat(r.code()).as(r.err()).isZero();
         int[] got = new int[5];
         for (int i = 0; i < 5; i++) got[i] = r.lastJson().get("ids").get(i).asInt();

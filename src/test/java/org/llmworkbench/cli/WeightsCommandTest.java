@@ -1,7 +1,6 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.model.io.DType;
@@ -10,10 +9,7 @@ import org.llmworkbench.model.io.HfGpt2Layout;
 import org.llmworkbench.model.io.NamedTensor;
 import org.llmworkbench.model.io.Safetensors;
 import org.llmworkbench.model.io.StateDict;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,22 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WeightsCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
-        }
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = WorkbenchCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private Path checkpoint() throws Exception {
         HfGpt2Config c = new HfGpt2Config(20, 8, 4, 1, 2, 1e-5, true);
@@ -53,9 +33,9 @@ class WeightsCommandTest {
 
     @Test
     void checksACheckpointDirectory() throws Exception {
-        Run r = run("weights", checkpoint().toString());
+        CliRun r = CliRun.of("weights", checkpoint().toString());
         assertThat(r.code()).isZero();
-        JsonNode j = r.json();
+        JsonNode j = r.lastJson();
         assertThat(j.get("n_layers").asInt()).isEqualTo(1);
         assertThat(j.get("tensors").asInt()).isEqualTo(2 + 16 + 2);
         // wte 20·4 + wpe 8·4 + block (2·4 + 4·12 + 12 + 4·4 + 4 + 2·4 + 4·16 + 16 + 16·4 + 4) + ln_f 8
@@ -65,14 +45,14 @@ class WeightsCommandTest {
     @Test
     void listsASafetensorsFileAndReportsCorruption() throws Exception {
         Path file = checkpoint().resolve("model.safetensors");
-        Run ok = run("weights", file.toString());
+        CliRun ok = CliRun.of("weights", file.toString());
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).contains("h.0.attn.c_attn.weight").contains("F32");
-        assertThat(ok.json().get("metadata").get("format").asText()).isEqualTo("pt");
+        assertThat(ok.lastJson().get("metadata").get("format").asText()).isEqualTo("pt");
 
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
-        Run bad = run("weights", file.toString());
+        CliRun bad = CliRun.of("weights", file.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("error: ").contains(file.toString());
     }

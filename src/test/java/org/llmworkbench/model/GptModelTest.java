@@ -31,20 +31,6 @@ class GptModelTest {
         return ids;
     }
 
-    private static void scaledParameters(GptModel model, Random r) {
-        // Larger-than-init random values so the check is not dominated by tiny activations.
-        Map<String, TensorData> state = new HashMap<>();
-        for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
-            float[] v = new float[(int) e.getValue().size()];
-            boolean norm = e.getKey().contains("norm");
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((norm && e.getKey().endsWith("scale") ? 1 : 0) + r.nextGaussian() * (norm ? 0.1 : 0.3));
-            }
-            state.put(e.getKey(), new TensorData(v, e.getValue().getShape().getShape()));
-        }
-        model.loadStateDict(state);
-    }
-
     @Test
     void logitsMatchPlainJavaReferenceOnSeveralConfigs() {
         List<GptConfig> configs = List.of(
@@ -55,7 +41,7 @@ class GptModelTest {
         Random r = new Random(7);
         for (GptConfig cfg : configs) {
             try (GptModel model = GptModel.create(cfg, 42)) {
-                scaledParameters(model, r);
+                TestWeights.scaled(model, r);
                 ReferenceGpt ref = new ReferenceGpt(model);
                 int[] tokens = randomIds(r, cfg.contextLength(), cfg.vocabSize());
                 double[][] expected = ref.logits(tokens);

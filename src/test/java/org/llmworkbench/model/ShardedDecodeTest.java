@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,19 +19,6 @@ class ShardedDecodeTest {
     @AfterEach
     void clearSetting() {
         System.clearProperty(ShardedDecode.PROPERTY);
-    }
-
-    private static void randomWeights(GptModel model, Random r) {
-        Map<String, TensorData> state = new HashMap<>();
-        for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
-            float[] v = new float[(int) e.getValue().size()];
-            boolean norm = e.getKey().contains("norm");
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((norm && e.getKey().endsWith("scale") ? 1 : 0) + r.nextGaussian() * (norm ? 0.1 : 0.3));
-            }
-            state.put(e.getKey(), new TensorData(v, e.getValue().getShape().getShape()));
-        }
-        model.loadStateDict(state);
     }
 
     /**
@@ -77,7 +62,7 @@ class ShardedDecodeTest {
         Random r = new Random(11);
         for (GptConfig cfg : configs) {
             try (GptModel model = GptModel.create(cfg, 5)) {
-                randomWeights(model, r);
+                TestWeights.scaled(model, r);
                 ReferenceGpt ref = new ReferenceGpt(model);
                 int[][] rows = new int[2][cfg.contextLength()];
                 for (int[] row : rows) {

@@ -1,0 +1,29 @@
+package org.llmworkbench.model;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Weights for comparisons against {@link ReferenceGpt}. */
+final class TestWeights {
+    private TestWeights() {}
+
+    /**
+     * Larger-than-init random values (norm scales near 1), so a comparison is not dominated by tiny
+     * activations.
+     */
+    static void scaled(GptModel model, Random r) {
+        Map<String, TensorData> state = new HashMap<>();
+        for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
+            float[] v = new float[(int) e.getValue().size()];
+            boolean norm = e.getKey().contains("norm");
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((norm && e.getKey().endsWith("scale") ? 1 : 0) + r.nextGaussian() * (norm ? 0.1 : 0.3));
+            }
+            state.put(e.getKey(), new TensorData(v, e.getValue().getShape().getShape()));
+        }
+        model.loadStateDict(state);
+    }
+}
