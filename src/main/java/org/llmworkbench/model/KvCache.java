@@ -160,7 +160,7 @@ public final class KvCache implements AutoCloseable {
             return storage.get(fresh.getManager(), new NDIndex(":, :, :{}", end));
         }
 
-        /** The storage for all positions, [batch, heads, capacity, headDim]; null before the first append. */
+        /** The storage, [batch, heads, room, headDim] with room ≥ the positions held; null before the first append. */
         NDArray keyStorage() { return keys; }
 
         NDArray valueStorage() { return values; }

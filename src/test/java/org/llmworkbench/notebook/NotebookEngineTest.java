@@ -118,17 +118,23 @@ class NotebookEngineTest {
         assertThat(r.error().line()).isEqualTo(5);
     }
 
-    @Test
-    void aRunningCellCanBeInterrupted() throws Exception {
-        RecordingSink s = new RecordingSink();
+    /** Interrupts the running cell after {@code millis}, from another thread, as the kernel's interrupt does. */
+    private static Thread interruptAfter(long millis) {
         Thread stopper = new Thread(() -> {
             try {
-                Thread.sleep(700);
+                Thread.sleep(millis);
             } catch (InterruptedException ignored) {
             }
             engine.interrupt();
         });
         stopper.start();
+        return stopper;
+    }
+
+    @Test
+    void aRunningCellCanBeInterrupted() throws Exception {
+        RecordingSink s = new RecordingSink();
+        Thread stopper = interruptAfter(700);
         long t0 = System.nanoTime();
         CellResult r = run("long n = 0;\nwhile (true) { n++; }", s);
         stopper.join();
@@ -149,14 +155,7 @@ class NotebookEngineTest {
     @Test
     void aCellInterruptedInSleepLeavesNoInterruptForTheNextCell() throws Exception {
         RecordingSink s = new RecordingSink();
-        Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException ignored) {
-            }
-            engine.interrupt();
-        });
-        stopper.start();
+        Thread stopper = interruptAfter(500);
         CellResult r = run("Thread.sleep(60_000);", s);
         stopper.join();
         assertThat(r.error().name()).isEqualTo("InterruptedException");
