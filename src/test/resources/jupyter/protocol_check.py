@@ -47,6 +47,20 @@ def run_cell(kc, code, timeout=60):
             return reply["content"], outputs
 
 
+def wait_for_stream(kc, msg_id, text, seconds):
+    """True once the cell msg_id printed text: it is running, so an interrupt now reaches it, not thin air."""
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            m = kc.get_iopub_msg(timeout=max(0.1, end - time.time()))
+        except queue.Empty:
+            return False
+        if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream"
+                and text in m["content"].get("text", "")):
+            return True
+    return False
+
+
 def shell_request(kc, send, timeout=30):
     msg_id = send()
     reply = kc.get_shell_msg(timeout=timeout)
@@ -130,8 +144,8 @@ try:
     seen["inspect"] = {"status": i["status"], "found": i["found"], "text": i["data"].get("text/plain", "")[:400]}
 
     # interrupt a cell that never ends (interrupt_mode "message": jupyter_client sends interrupt_request)
-    loop_id = kc.execute("long n = 0;\nwhile (true) { n++; }")
-    time.sleep(1.5)
+    loop_id = kc.execute('long n = 0;\nSystem.out.println("looping");\nwhile (true) { n++; }')
+    seen["loop_started"] = wait_for_stream(kc, loop_id, "looping", 60)
     km.interrupt_kernel()
     try:
         r = kc.get_shell_msg(timeout=20)
@@ -141,8 +155,8 @@ try:
     except queue.Empty:
         seen["interrupt"] = None
     # SIGINT (interrupt_mode "signal", or Ctrl-C in a terminal) stops the cell, not the kernel
-    loop_id = kc.execute("long m = 0;\nwhile (true) { m++; }")
-    time.sleep(1.5)
+    loop_id = kc.execute('long m = 0;\nSystem.out.println("looping");\nwhile (true) { m++; }')
+    seen["sigint_loop_started"] = wait_for_stream(kc, loop_id, "looping", 60)
     pid = km.provisioner.process.pid if getattr(km, "provisioner", None) else km.kernel.pid
     os.kill(pid, signal.SIGINT)
     try:

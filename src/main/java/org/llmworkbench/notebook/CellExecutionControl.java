@@ -48,8 +48,8 @@ final class CellExecutionControl extends DirectExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
+        if (stopRequested) throw new StoppedException(); // the cell was interrupted before this snippet began
         CountDownLatch done = new CountDownLatch(1);
-        stopRequested = false;
         Runnable task = () -> {
             Thread.interrupted(); // an interrupt aimed at the previous cell must not hit this one
             running = Thread.currentThread();
@@ -121,13 +121,22 @@ final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
+    /**
+     * A new cell begins: forget an earlier stop request. A stop holds for the whole cell, so a cell
+     * interrupted between two of its snippets (or while one compiles) runs none of the rest.
+     */
+    void beginCell() {
+        stopRequested = false;
+    }
+
     @Override
     @SuppressWarnings("removal")
     public void stop() {
+        // flag first, then look for the thread: a snippet starting meanwhile sees the flag, or is seen here
+        stopRequested = true;
         Thread t = running;
         if (t == null) return;
         CountDownLatch done = current;
-        stopRequested = true;
         t.interrupt();
         boolean finished = false;
         try {

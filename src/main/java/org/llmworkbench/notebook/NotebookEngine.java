@@ -95,6 +95,7 @@ public final class NotebookEngine implements AutoCloseable {
         EXECUTION.lock();
         try {
             interrupted = false;
+            control.beginCell();
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome = magics.run(code);

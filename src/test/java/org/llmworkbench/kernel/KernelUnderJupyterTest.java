@@ -171,6 +171,8 @@ class KernelUnderJupyterTest {
         assertThat(seen.path("inspect").path("found").asBoolean()).isTrue();
         assertThat(seen.path("inspect").path("text").asText()).contains("Math.max(int a, int b)");
 
+        assertThat(seen.path("loop_started").asBoolean()).as("the endless loop printed before the interrupt").isTrue();
+        assertThat(seen.path("sigint_loop_started").asBoolean()).as("the endless loop printed before SIGINT").isTrue();
         assertThat(seen.path("interrupt").path("status").asText()).as("interrupt of an endless loop").isEqualTo("error");
         assertThat(seen.path("interrupt").path("ename").asText()).isEqualTo("InterruptedException");
         assertThat(seen.path("sigint").path("ename").asText()).as("SIGINT stops the cell").isEqualTo("InterruptedException");

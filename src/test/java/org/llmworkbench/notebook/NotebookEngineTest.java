@@ -145,6 +145,39 @@ class NotebookEngineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void anInterruptBetweenTwoSnippetsStopsTheRestOfTheCell() throws Exception {
+        // The kernel's case: the client sees the first snippet's output and interrupts while the next
+        // snippet (an endless loop) is still being compiled. The stop must hold for the whole cell.
+        for (int delayMs : new int[] {0, 5, 15, 30}) {
+            java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
+            RecordingSink s = new RecordingSink() {
+                @Override
+                public synchronized void stdout(String text) {
+                    super.stdout(text);
+                    if (text.contains("looping")) printed.countDown();
+                }
+            };
+            Thread stopper = new Thread(() -> {
+                try {
+                    printed.await();
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException ignored) {
+                }
+                engine.interrupt();
+            });
+            stopper.start();
+            long t0 = System.nanoTime();
+            CellResult r = run("System.out.println(\"looping\");\nlong spins = 0;\nwhile (true) { spins++; }", s);
+            stopper.join();
+            assertThat(r.isOk()).as("interrupt %d ms after the output", delayMs).isFalse();
+            assertThat(r.error().name()).isEqualTo("InterruptedException");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
+        }
+        assertThat(run("2 + 2", new RecordingSink()).value().plainText()).as("the next cell runs").isEqualTo("4");
+    }
+
+    @Test
     void cellsShareOneThreadSoThreadLocalStateCarriesOver() {
         RecordingSink s = new RecordingSink();
         run("ThreadLocal<String> mine = new ThreadLocal<>();\nmine.set(\"set in cell 1\");\nThread first = Thread.currentThread();", s);

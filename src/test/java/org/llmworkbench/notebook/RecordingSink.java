@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects everything a cell sends, for assertions. */
-final class RecordingSink implements OutputSink {
+class RecordingSink implements OutputSink {
     final StringBuilder out = new StringBuilder();
     final StringBuilder err = new StringBuilder();
     final List<DisplayData> displays = new ArrayList<>();
