@@ -87,7 +87,7 @@ public final class GptModel implements AutoCloseable {
             NDArray bv = config.qkvBias() ? zeros(p + "att.W_value.bias", e) : null;
             NDArray wo = normal(p + "att.out_proj.weight", e, e);
             NDArray bo = zeros(p + "att.out_proj.bias", e);
-            MultiHeadAttention att = new MultiHeadAttention(config, manager, wq, bq, wk, bk, wv, bv, wo, bo);
+            GptAttention att = new GptAttention(config, manager, wq, bq, wk, bk, wv, bv, wo, bo);
             LayerNorm norm2 = new LayerNorm(ones(p + "norm2.scale", e), zeros(p + "norm2.shift", e));
             FeedForward ff = new FeedForward(
                     normal(p + "ff.layers.0.weight", 4 * e, e), zeros(p + "ff.layers.0.bias", 4 * e),

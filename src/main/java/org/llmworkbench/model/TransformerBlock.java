@@ -10,12 +10,12 @@ import ai.djl.nn.norm.Dropout;
  */
 public final class TransformerBlock {
     private final LayerNorm norm1;
-    private final MultiHeadAttention attention;
+    private final GptAttention attention;
     private final LayerNorm norm2;
     private final FeedForward feedForward;
     private final float dropRate;
 
-    TransformerBlock(LayerNorm norm1, MultiHeadAttention attention, LayerNorm norm2, FeedForward feedForward,
+    TransformerBlock(LayerNorm norm1, GptAttention attention, LayerNorm norm2, FeedForward feedForward,
                      double dropRate) {
         this.norm1 = norm1;
         this.attention = attention;
@@ -41,7 +41,7 @@ public final class TransformerBlock {
 
     LayerNorm norm1() { return norm1; }
 
-    MultiHeadAttention attention() { return attention; }
+    GptAttention attention() { return attention; }
 
     LayerNorm norm2() { return norm2; }
 

@@ -6,8 +6,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 
 /**
- * Batched causal multi-head self-attention, the model's production version (the step-by-step
- * teaching classes live in {@code org.llmworkbench.model.attention}).
+ * Batched causal multi-head self-attention, the model's production version. The step-by-step
+ * teaching classes live in {@code org.llmworkbench.model.attention}, where the book's
+ * {@code MultiHeadAttention} keeps its name; this one is named apart so both packages can be
+ * star-imported in one notebook.
  *
  * <p>Queries, keys and values are split into {@code nHeads} heads of width {@code embDim / nHeads};
  * each head scores every earlier position, the scores are scaled by {@code 1/sqrt(headDim)} so the
@@ -15,7 +17,7 @@ import ai.djl.nn.norm.Dropout;
  * are concatenated and projected. With a {@link KvCache.LayerCache} the keys and values of earlier
  * tokens are reused instead of being recomputed.
  */
-public final class MultiHeadAttention {
+public final class GptAttention {
     private final int nHeads;
     private final int headDim;
     private final float dropRate;
@@ -29,7 +31,7 @@ public final class MultiHeadAttention {
     private final NDArray bOut;
     private final NDArray scale;
 
-    MultiHeadAttention(GptConfig config, NDManager manager,
+    GptAttention(GptConfig config, NDManager manager,
                        NDArray wQuery, NDArray bQuery, NDArray wKey, NDArray bKey,
                        NDArray wValue, NDArray bValue, NDArray wOut, NDArray bOut) {
         this.nHeads = config.nHeads();
