@@ -99,4 +99,22 @@ class ModelCommandsTest {
         for (int i = 0; i < 5; i++) got[i] = r.lastJson().get("ids").get(i).asInt();
         assertThat(got).containsExactly(expected);
     }
+
+    @Test
+    void benchGenerateEndsWithOneJsonLineOfFigures() throws Exception {
+        CliRun r = CliRun.of("bench", "generate", "--models", "workshop-tiny", "--lengths", "3,6");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = r.lastJson();
+        assertThat(json.get("bench").asText()).isEqualTo("generate");
+        assertThat(json.get("results")).hasSize(4);
+        for (JsonNode row : json.get("results")) {
+            assertThat(row.get("model").asText()).isEqualTo("workshop-tiny");
+            assertThat(row.get("tokens_per_s").asDouble()).isPositive();
+            assertThat(row.get("warmup_runs").asInt()).isBetween(2, 8);
+        }
+        assertThat(json.get("results").get(0).get("new_tokens").asInt()).isEqualTo(3);
+        assertThat(json.get("results").get(0).get("kv_cache").asBoolean()).isTrue();
+        assertThat(json.get("results").get(1).get("kv_cache").asBoolean()).isFalse();
+        assertThat(json.get("kv_cache_speedup").has("workshop-tiny@6")).isTrue();
+    }
 }
