@@ -27,14 +27,28 @@ final class CellThreadState {
 
     /** Whether DJL's PyTorch engine has been created in this JVM (read without creating it). */
     static boolean pytorchEngineLoaded() {
+        Field engine = EngineField.FIELD;
         try {
-            Class<?> provider = Class.forName("ai.djl.pytorch.engine.PtEngineProvider", true,
-                    CellThreadState.class.getClassLoader());
-            Field engine = provider.getDeclaredField("engine");
-            engine.setAccessible(true);
-            return engine.get(null) != null;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return engine != null && engine.get(null) != null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The provider's static engine field, looked up once (every snippet asks until the engine is up). */
+    private static final class EngineField {
+        static final Field FIELD = find();
+
+        private static Field find() {
+            try {
+                Class<?> provider = Class.forName("ai.djl.pytorch.engine.PtEngineProvider", true,
+                        CellThreadState.class.getClassLoader());
+                Field engine = provider.getDeclaredField("engine");
+                engine.setAccessible(true);
+                return engine;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
         }
     }
 }
