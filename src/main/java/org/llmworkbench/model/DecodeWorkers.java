@@ -41,8 +41,6 @@ final class DecodeWorkers {
                 int shard = s;
                 WORKERS.get(s).queue.add(() -> {
                     try {
-                        // PyTorch's grad mode is per thread: the step is inference, as on the caller's thread
-                        JniUtils.setGradMode(false);
                         task.accept(shard);
                     } catch (Throwable t) {
                         failures[shard] = t;
@@ -88,6 +86,8 @@ final class DecodeWorkers {
                 try {
                     JniUtils.getNumThreads(); // PyTorch's per-thread lazy init first, or it would undo the next line
                     JniUtils.setNumThreads(1);
+                    // grad mode is per thread too, and on by default: workers only ever run inference steps
+                    JniUtils.setGradMode(false);
                 } finally {
                     ready.countDown();
                 }
