@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 BenchTokenizerCommand.class,
                 AttentionBench.class,
                 BenchGenerateCommand.class,
+                BenchEvalCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

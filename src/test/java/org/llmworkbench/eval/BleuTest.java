@@ -3,6 +3,8 @@ package org.llmworkbench.eval;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -78,5 +80,54 @@ class BleuTest {
         assertThat(bleu.tokenize("It wasn't surprising.")).containsExactly("It", "wasn't", "surprising", ".");
         assertThat(bleu.tokenize("Costs $3,000.50 (in 2020-21), &quot;ok&quot;!"))
                 .containsExactly("Costs", "$", "3,000.50", "(", "in", "2020", "-", "21", ")", ",", "\"", "ok", "\"", "!");
+    }
+
+    private static final Pattern SYMBOLS = Pattern.compile("([\\{-~\\[-` -&\\(-\\+:-@/])");
+    private static final Pattern AFTER_NON_DIGIT = Pattern.compile("([^0-9])([\\.,])");
+    private static final Pattern BEFORE_NON_DIGIT = Pattern.compile("([\\.,])([^0-9])");
+    private static final Pattern DIGIT_DASH = Pattern.compile("([0-9])(-)");
+
+    /** sacreBLEU's tokenizer_13a + tokenizer_re written with the same regular expressions, as the reference. */
+    private static List<String> regex13a(String line) {
+        line = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
+                .replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        line = " " + line + " ";
+        line = SYMBOLS.matcher(line).replaceAll(" $1 ");
+        line = AFTER_NON_DIGIT.matcher(line).replaceAll("$1 $2 ");
+        line = BEFORE_NON_DIGIT.matcher(line).replaceAll(" $1 $2");
+        line = DIGIT_DASH.matcher(line).replaceAll("$1 $2 ");
+        String trimmed = line.strip();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+    }
+
+    @Test
+    void handWritten13aEqualsTheRegularExpressionsOnRandomText() {
+        String alphabet = "ab9 0.,,..--'\"$(&;:/\\!?x\n\té";
+        Random random = new Random(13);
+        Bleu bleu = Bleu.corpusDefault();
+        for (int t = 0; t < 3000; t++) {
+            StringBuilder s = new StringBuilder();
+            int len = random.nextInt(24);
+            for (int i = 0; i < len; i++) s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            assertThat(bleu.tokenize(s.toString())).as("'%s'", s).isEqualTo(regex13a(s.toString()));
+        }
+    }
+
+    @Test
+    void countsAreTheSameForOrdinaryAndHugelyVariedSentences() {
+        // one word replaced in the middle: it breaks 1 unigram, 2 bigrams, 3 trigrams, 4 four-grams
+        for (int length : new int[] {10, 56_000}) { // 56,000 distinct words take the string-key path
+            StringBuilder hyp = new StringBuilder();
+            StringBuilder ref = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                hyp.append(i == length / 2 ? "changed" : "w" + i).append(' ');
+                ref.append("w").append(i).append(' ');
+            }
+            Bleu.Score s = new Bleu(Bleu.Tokenization.NONE, Bleu.Smoothing.NONE, 0, false).sentence(hyp.toString(), ref.toString());
+            assertThat(s.matches()).containsExactly(length - 1, length - 3, length - 5, length - 7);
+            double expected = 100 * Math.pow((length - 1.0) / length * (length - 3.0) / (length - 1)
+                    * (length - 5.0) / (length - 2) * (length - 7.0) / (length - 3), 0.25);
+            assertThat(s.score()).isCloseTo(expected, within(1e-9));
+        }
     }
 }
