@@ -148,6 +148,47 @@ public final class ResponseEvaluation {
         return t;
     }
 
+    /** One figure per answer, in file order: rouge1, rouge2, rougeL, bleu (sentence), em, f1 or judge (NaN when unscored). */
+    public double[] perResponse(String metric) {
+        return scored.stream().mapToDouble(s -> switch (metric) {
+            case "rouge1" -> s.rouge1();
+            case "rouge2" -> s.rouge2();
+            case "rougeL" -> s.rougeL();
+            case "bleu" -> s.sentenceBleu();
+            case "em" -> s.exactMatch();
+            case "f1" -> s.tokenF1();
+            case "judge" -> s.judge().orElse(Double.NaN);
+            default -> throw new IllegalArgumentException("unknown metric '" + metric
+                    + "': use rouge1, rouge2, rougeL, bleu, em, f1 or judge");
+        }).toArray();
+    }
+
+    /**
+     * The {@code k} questions where two models' ROUGE-L differs most: instruction, reference, both
+     * answers and both scores. Answers are paired by (instruction, input).
+     */
+    public static Table disagreements(ResponseEvaluation a, ResponseEvaluation b, int k) {
+        Map<String, Scored> other = new LinkedHashMap<>();
+        for (Scored s : b.scored) other.putIfAbsent(s.response().questionKey(), s);
+        List<Scored[]> pairs = new ArrayList<>();
+        for (Scored s : a.scored) {
+            Scored o = other.get(s.response().questionKey());
+            if (o != null) pairs.add(new Scored[] {s, o});
+        }
+        pairs.sort((x, y) -> Double.compare(Math.abs(y[0].rougeL() - y[1].rougeL()), Math.abs(x[0].rougeL() - x[1].rougeL())));
+        List<Scored[]> top = pairs.subList(0, Math.min(k, pairs.size()));
+        String nameA = a.summary.model();
+        String nameB = b.summary.model();
+        return Table.create("largest ROUGE-L differences: " + nameA + " vs " + nameB).addColumns(
+                StringColumn.create("instruction", top.stream().map(p -> p[0].response().instruction()
+                        + (p[0].response().input().isEmpty() ? "" : "\n" + p[0].response().input())).toList()),
+                StringColumn.create("reference", top.stream().map(p -> p[0].response().reference()).toList()),
+                StringColumn.create(nameA, top.stream().map(p -> p[0].response().response()).toList()),
+                StringColumn.create(nameB, top.stream().map(p -> p[1].response().response()).toList()),
+                DoubleColumn.create("ROUGE-L " + nameA, top.stream().mapToDouble(p -> round(p[0].rougeL(), 3)).toArray()),
+                DoubleColumn.create("ROUGE-L " + nameB, top.stream().mapToDouble(p -> round(p[1].rougeL(), 3)).toArray()));
+    }
+
     static double round(double v, int places) {
         if (!Double.isFinite(v)) return v;
         double scale = Math.pow(10, places);
