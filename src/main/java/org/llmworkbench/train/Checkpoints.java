@@ -105,7 +105,8 @@ public final class Checkpoints {
         } catch (CheckpointException e) {
             String previous = all.size() > 1 ? "; the previous checkpoint " + all.get(all.size() - 2)
                     + " may still be usable: resume from it explicitly, or delete the broken one" : "";
-            throw new CheckpointException(newest, e.getMessage().substring(newest.toString().length() + 2) + previous, e);
+            throw new CheckpointException(e.file(), e.getMessage().substring(e.file().toString().length() + 2)
+                    + " (newest checkpoint " + newest.getFileName() + ")" + previous, e);
         }
     }
 

@@ -20,4 +20,9 @@ import java.nio.file.Path;
 public record TrainResult(long steps, long tokens, double trainLoss, double valLoss, double bestValLoss,
                           double wallSeconds, double tokensPerSecond, boolean stopped, Path checkpoint,
                           Table metrics) {
+
+    /** The loss of every optimizer step, in order (evaluation-only rows left out). */
+    public double[] stepLosses() {
+        return java.util.Arrays.stream(metrics.doubleColumn("loss").asDoubleArray()).filter(v -> !Double.isNaN(v)).toArray();
+    }
 }

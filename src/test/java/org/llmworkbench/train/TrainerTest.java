@@ -51,15 +51,15 @@ class TrainerTest {
     void sameSeedGivesTheSameLossesAndTheLossFalls() {
         TrainResult a = train(config().build(), null, null);
         TrainResult b = train(config().build(), null, null);
-        double[] la = a.metrics().doubleColumn("loss").asDoubleArray();
+        double[] la = a.stepLosses();
         assertThat(la).hasSize(12);
-        assertThat(b.metrics().doubleColumn("loss").asDoubleArray()).containsExactly(la);
+        assertThat(b.stepLosses()).containsExactly(la);
         assertThat(la[0]).isBetween(Math.log(40) - 0.5, Math.log(40) + 0.5);
         assertThat(a.trainLoss()).isLessThan(la[0] - 0.3);
         assertThat(a.steps()).isEqualTo(12);
         assertThat(a.tokens()).isEqualTo(12L * 4 * 16);
         // a different seed draws other dropout masks
-        double[] lc = train(config().seed(12).build(), null, null).metrics().doubleColumn("loss").asDoubleArray();
+        double[] lc = train(config().seed(12).build(), null, null).stepLosses();
         assertThat(lc[1]).isNotEqualTo(la[1]);
     }
 
@@ -74,8 +74,8 @@ class TrainerTest {
         Checkpoint at8 = Checkpoints.read(dir.resolve("part/checkpoints/step-00000008.json"));
         assertThat(at8.step()).isEqualTo(8);
         TrainResult resumed = train(config().build(), dir.resolve("part"), at8);
-        double[] expected = full.metrics().doubleColumn("loss").asDoubleArray();
-        assertThat(resumed.metrics().doubleColumn("loss").asDoubleArray()).containsExactly(expected);
+        double[] expected = full.stepLosses();
+        assertThat(resumed.stepLosses()).containsExactly(expected);
         assertThat(resumed.valLoss()).isEqualTo(full.valLoss());
         assertThat(first.valLoss()).isEqualTo(full.valLoss());
         assertThat(Files.readString(dir.resolve("part/metrics.csv"))).startsWith("step,epoch,tokens,loss,lr,grad_norm");
