@@ -1,5 +1,6 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,7 +41,7 @@ class GeneratorTest {
 
     /** Greedy tokens by recomputing the whole window with the plain-Java reference. */
     private static int[] referenceGreedy(int[] prompt, int n) {
-        ReferenceGpt ref = new ReferenceGpt(model);
+        ReferenceGpt ref = TestWeights.reference(model);
         List<Integer> seq = new ArrayList<>();
         for (int id : prompt) seq.add(id);
         int[] out = new int[n];

@@ -1,5 +1,6 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -42,7 +43,7 @@ class GptModelTest {
         for (GptConfig cfg : configs) {
             try (GptModel model = GptModel.create(cfg, 42)) {
                 TestWeights.scaled(model, r);
-                ReferenceGpt ref = new ReferenceGpt(model);
+                ReferenceGpt ref = TestWeights.reference(model);
                 int[] tokens = randomIds(r, cfg.contextLength(), cfg.vocabSize());
                 double[][] expected = ref.logits(tokens);
                 try (NDManager step = model.manager().newSubManager()) {
@@ -169,7 +170,7 @@ class GptModelTest {
                 assertThat(norm).as("gradient of %s", e.getKey()).isGreaterThan(0);
             }
             float[] eval1 = model.forward(ids(step, tokens)).toFloatArray();
-            // Inside a collector the forward pass takes the allocating (autograd-safe) path: same numbers.
+            // Recording gradients inside a collector gives the same numbers.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 float[] recorded = model.forward(ids(step, tokens), false).toFloatArray();
                 for (int i = 0; i < eval1.length; i++) {

@@ -2,19 +2,21 @@ package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
 
+import org.llmworkbench.model.reference.ReferenceGpt;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
 /** Weights for comparisons against {@link ReferenceGpt}. */
-final class TestWeights {
+public final class TestWeights {
     private TestWeights() {}
 
     /**
      * Larger-than-init random values (norm scales near 1), so a comparison is not dominated by tiny
      * activations.
      */
-    static void scaled(GptModel model, Random r) {
+    public static void scaled(GptModel model, Random r) {
         Map<String, TensorData> state = new HashMap<>();
         for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
             float[] v = new float[(int) e.getValue().size()];
@@ -25,5 +27,12 @@ final class TestWeights {
             state.put(e.getKey(), new TensorData(v, e.getValue().getShape().getShape()));
         }
         model.loadStateDict(state);
+    }
+
+    /** The plain-Java reference holding a copy of the model's current weights. */
+    public static ReferenceGpt reference(GptModel model) {
+        Map<String, float[]> weights = new HashMap<>();
+        model.stateDict().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+        return new ReferenceGpt(model.config(), weights);
     }
 }

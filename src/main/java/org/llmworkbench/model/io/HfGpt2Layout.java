@@ -269,10 +269,4 @@ public final class HfGpt2Layout {
         Safetensors.write(dir.resolve(WEIGHTS_FILE), hf, Map.of("format", "pt"), DType.F32);
         checkpoint.config().write(dir.resolve(CONFIG_FILE));
     }
-
-    /** True for the causal-mask buffer names that loading skips. */
-    public static boolean isMaskBuffer(String hfName) {
-        String plain = hfName.startsWith(PREFIX) ? hfName.substring(PREFIX.length()) : hfName;
-        return MASK_BUFFER.matcher(plain).matches();
-    }
 }

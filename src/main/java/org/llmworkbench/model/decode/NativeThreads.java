@@ -1,4 +1,4 @@
-package org.llmworkbench.model;
+package org.llmworkbench.model.decode;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -11,7 +11,7 @@ import com.sun.jna.Native;
  * the variable once, when the native library loads, so this must run before the first NDArray is
  * created; an explicit {@code OMP_WAIT_POLICY} in the environment always wins.
  */
-final class NativeThreads {
+public final class NativeThreads {
     private static volatile boolean done;
 
     private NativeThreads() {}
@@ -20,7 +20,7 @@ final class NativeThreads {
         int setenv(String name, String value, int overwrite);
     }
 
-    static void preferPassiveWaiting() {
+    public static void preferPassiveWaiting() {
         if (done) return;
         done = true;
         if (System.getenv("OMP_WAIT_POLICY") != null || !System.getProperty("os.name", "").toLowerCase().contains("linux")) {

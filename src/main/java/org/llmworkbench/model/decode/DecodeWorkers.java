@@ -1,4 +1,4 @@
-package org.llmworkbench.model;
+package org.llmworkbench.model.decode;
 
 import ai.djl.pytorch.jni.JniUtils;
 

@@ -1,4 +1,4 @@
-package org.llmworkbench.model;
+package org.llmworkbench.model.decode;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,8 +1,15 @@
-package org.llmworkbench.model;
+package org.llmworkbench.model.decode;
 
+import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.Generator;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.KvCache;
+import org.llmworkbench.model.TestWeights;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +33,15 @@ class ShardedDecodeTest {
      * first, with a cache that starts with room for 2 positions and so has to grow on the way.
      */
     private static float[][] decode(GptModel model, int[][] rows, int prefill, int shards) {
-        System.setProperty(ShardedDecode.PROPERTY, Integer.toString(shards));
         int batch = rows.length;
         int length = rows[0].length;
         int vocab = model.config().vocabSize();
         float[][] out = new float[batch][(length - prefill) * vocab];
-        try (KvCache cache = new KvCache(model, 2); NDManager step = model.manager().newSubManager()) {
-            model.forward(ids(step, rows, 0, prefill), cache, true);
+        try (KvCache cache = new KvCache(model, 2); NDManager step = model.manager().newSubManager();
+             ShardedDecode decoder = new ShardedDecode(model, shards)) {
+            decoder.nextLogits(ids(step, rows, 0, prefill), cache);
             for (int t = prefill; t < length; t++) {
-                float[] logits = model.forward(ids(step, rows, t, t + 1), cache, true).toFloatArray();
+                float[] logits = decoder.nextLogits(ids(step, rows, t, t + 1), cache).toFloatArray();
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(logits, b * vocab, out[b], (t - prefill) * vocab, vocab);
                 }
@@ -63,7 +70,7 @@ class ShardedDecodeTest {
         for (GptConfig cfg : configs) {
             try (GptModel model = GptModel.create(cfg, 5)) {
                 TestWeights.scaled(model, r);
-                ReferenceGpt ref = new ReferenceGpt(model);
+                ReferenceGpt ref = TestWeights.reference(model);
                 int[][] rows = new int[2][cfg.contextLength()];
                 for (int[] row : rows) {
                     for (int t = 0; t < row.length; t++) row[t] = r.nextInt(cfg.vocabSize());
