@@ -72,6 +72,17 @@ public final class Pretraining {
         Map<String, String> sha = new LinkedHashMap<>();
         List<String> texts = new ArrayList<>();
         for (String name : preset.datasets()) {
+            Path own = Path.of(name);
+            if (Files.isRegularFile(own)) {
+                // a text file of one's own instead of a manifest dataset
+                texts.add(readText(own));
+                try {
+                    sha.put(name, Checkpoints.sha256(own));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read training text " + own + ": " + e.getMessage(), e);
+                }
+                continue;
+            }
             Path file = Datasets.resolve(name);
             texts.add(readText(file));
             ResolvedDataset r = Datasets.resolvedSoFar().get(name);
