@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The starting points of the fine-tuning notebooks, by name, and always saying which one was returned:
@@ -40,26 +41,42 @@ public final class BaseModels {
             throw new IllegalArgumentException("unknown base model '" + name + "': use gpt2, gpt2-medium, gpt2-large, gpt2-xl, "
                     + "workshop-base or workshop-base-smoke");
         }
-        String repo = name.equals("gpt2-small") ? "gpt2" : name;
+        Optional<TrainedModel> openAi = openAiWeights(name, log);
+        if (openAi.isPresent()) return openAi.get();
+        String repo = repo(name);
+        Path local = Datasets.dataDir() == null ? null : Datasets.dataDir().resolve(repo);
+        log.println("base model: no " + repo + " weights in " + (local == null ? "the data dir (none set)" : local)
+                + (Datasets.offline() ? " and downloads are off" : " or on the hub") + "; using workshop-base instead");
+        return workshopBase("workshop-base", log);
+    }
+
+    /**
+     * OpenAI's GPT-2 weights ({@code gpt2}, {@code gpt2-medium}, …) from {@code $WORKBENCH_DATA_DIR/NAME} or,
+     * when downloads are allowed, the Hugging Face hub; empty when neither has them (no fallback).
+     */
+    public static Optional<TrainedModel> openAiWeights(String name, PrintStream log) throws IOException {
+        String repo = repo(name);
         Path local = Datasets.dataDir() == null ? null : Datasets.dataDir().resolve(repo);
         if (local != null && Files.isRegularFile(local.resolve(HfGpt2Layout.WEIGHTS_FILE))) {
             log.println("base model: " + repo + " from " + local);
-            return new TrainedModel(org.llmworkbench.model.PretrainedGpt2.load(local), Tokenizers.forName("gpt2"),
-                    "OpenAI GPT-2 (" + repo + ") from " + local);
+            return Optional.of(new TrainedModel(org.llmworkbench.model.PretrainedGpt2.load(local), Tokenizers.forName("gpt2"),
+                    "OpenAI GPT-2 (" + repo + ") from " + local));
         }
         if (!Datasets.offline()) {
             try {
                 GptModel model = org.llmworkbench.model.PretrainedGpt2.fromCheckpoint(
                         HfGpt2Layout.load("https://huggingface.co/" + repo, HfHub.defaults()), ai.djl.Device.cpu());
                 log.println("base model: " + repo + " from the Hugging Face hub");
-                return new TrainedModel(model, Tokenizers.forName("gpt2"), "OpenAI GPT-2 (" + repo + ") from the Hugging Face hub");
+                return Optional.of(new TrainedModel(model, Tokenizers.forName("gpt2"), "OpenAI GPT-2 (" + repo + ") from the Hugging Face hub"));
             } catch (IOException | RuntimeException e) {
                 log.println("base model: " + repo + " is not reachable (" + e.getMessage() + ")");
             }
         }
-        log.println("base model: no " + repo + " weights in " + (local == null ? "the data dir (none set)" : local)
-                + (Datasets.offline() ? " and downloads are off" : " or on the hub") + "; using workshop-base instead");
-        return workshopBase("workshop-base", log);
+        return Optional.empty();
+    }
+
+    private static String repo(String name) {
+        return name.equals("gpt2-small") ? "gpt2" : name;
     }
 
     /** Where {@code workshop-base} (or its smoke twin) is cached. */
