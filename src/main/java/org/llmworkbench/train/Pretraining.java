@@ -162,6 +162,11 @@ public final class Pretraining {
         return GptModel.create(preset.model(), preset.train().seed());
     }
 
+    /** The same on a device ({@code Devices.choose("gpu")}). */
+    public GptModel newModel(ai.djl.Device device) {
+        return GptModel.create(preset.model(), preset.train().seed(), device);
+    }
+
     /** What a checkpoint needs to rebuild model and tokenizer: config, tokenizer, data, preset. */
     public ObjectNode meta() {
         ObjectNode meta = JSON.createObjectNode();

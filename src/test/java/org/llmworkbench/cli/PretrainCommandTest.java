@@ -26,7 +26,8 @@ class PretrainCommandTest {
         assertThat(out.resolve("hf/config.json")).exists();
         assertThat(out.resolve("hf/model.safetensors")).exists();
         assertThat(out.resolve("metrics.csv")).exists();
-        assertThat(Files.readString(out.resolve("run-card.json"))).contains("\"preset\":\"workshop-base-smoke\"");
+        assertThat(Files.readString(out.resolve("run-card.json"))).contains("\"preset\" : \"workshop-base-smoke\"").contains("\"pytorch\"")
+                .contains("\"the-verdict\" : \"");
         // not a terminal: plain lines, no carriage returns
         assertThat(first.out()).contains("step 2: train loss").doesNotContain("\r");
 
