@@ -1,10 +1,10 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.llmworkbench.data.DatasetEntry;
-import org.llmworkbench.data.DatasetResolver;
-import org.llmworkbench.data.Datasets;
-import org.llmworkbench.data.ResolvedDataset;
+import org.llmworkbench.datasets.DatasetEntry;
+import org.llmworkbench.datasets.DatasetResolver;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.ResolvedDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
 import org.llmworkbench.text.BpeTrainer;
 import org.llmworkbench.text.Tokenizers;

@@ -91,8 +91,8 @@ public final class BpeTokenizer implements Tokenizer {
     public static synchronized BpeTokenizer gpt2() {
         // Not a holder class: a missing dataset must stay a clear error on every call, not a NoClassDefFoundError.
         if (gpt2 == null) {
-            gpt2 = fromGpt2Files(org.llmworkbench.data.Datasets.resolve("gpt2-encoder"),
-                    org.llmworkbench.data.Datasets.resolve("gpt2-vocab"));
+            gpt2 = fromGpt2Files(org.llmworkbench.datasets.Datasets.resolve("gpt2-encoder"),
+                    org.llmworkbench.datasets.Datasets.resolve("gpt2-vocab"));
         }
         return gpt2;
     }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 class BpeTrainerTest {
 

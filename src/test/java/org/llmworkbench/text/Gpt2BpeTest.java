@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 /** GPT-2 byte-level BPE: ids must be GPT-2's, checked against the book's numbers and jtokkit (r50k_base). */
 class Gpt2BpeTest {

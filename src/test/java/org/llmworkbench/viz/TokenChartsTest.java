@@ -14,7 +14,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
 import org.llmworkbench.text.BpeTrainer;
 import org.llmworkbench.text.RegexWordTokenizer;

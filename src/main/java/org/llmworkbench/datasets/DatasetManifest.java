@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  */
 public record DatasetManifest(int version, List<DatasetEntry> datasets) {
 
-    public static final String RESOURCE = "/org/llmworkbench/data/manifest.json";
+    public static final String RESOURCE = "/org/llmworkbench/datasets/manifest.json";
     public static final int SUPPORTED_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper()
