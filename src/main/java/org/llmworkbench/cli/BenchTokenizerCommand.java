@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.Tokenizers;
 import org.llmworkbench.text.BpeTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         long bytes = (long) oneBytes * copies;
         System.out.printf("corpus: %s x %d = %.2f MB%n", source.getFileName(), copies, bytes / 1e6);
 
-        BpeTokenizer ours = BpeTokenizer.gpt2();
+        BpeTokenizer ours = Tokenizers.gpt2();
         Encoding jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
 
         int[] ourIds = null;
