@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -104,7 +104,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         }
         figures.put("java", System.getProperty("java.version"));
         figures.put("threads", 1);
-        System.out.println(new ObjectMapper().writeValueAsString(figures));
+        System.out.println(Json.MAPPER.writeValueAsString(figures));
         return identical ? 0 : 1;
     }
 

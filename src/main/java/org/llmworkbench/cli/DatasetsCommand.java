@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.datasets.DatasetEntry;
 import org.llmworkbench.datasets.DatasetResolver;
 import org.llmworkbench.datasets.Datasets;
@@ -56,7 +56,7 @@ public final class DatasetsCommand implements Callable<Integer> {
             case verify -> verify(resolver, entries, out, summary);
             case fetch -> fetch(resolver, entries, out, summary);
         };
-        out.println(new ObjectMapper().writeValueAsString(summary));
+        out.println(Json.MAPPER.writeValueAsString(summary));
         out.flush();
         return code;
     }

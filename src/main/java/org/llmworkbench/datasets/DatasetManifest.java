@@ -1,6 +1,6 @@
 package org.llmworkbench.datasets;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -23,9 +23,7 @@ public record DatasetManifest(int version, List<DatasetEntry> datasets) {
     public static final String RESOURCE = "/org/llmworkbench/datasets/manifest.json";
     public static final int SUPPORTED_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = Json.STRICT;
 
     public DatasetManifest {
         if (version != SUPPORTED_VERSION) {
