@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.model.Devices;
-import org.llmworkbench.viz.RunCard;
+import org.llmworkbench.RunCard;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;

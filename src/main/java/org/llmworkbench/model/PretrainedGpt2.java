@@ -4,6 +4,7 @@ import ai.djl.Device;
 import org.llmworkbench.model.io.Gpt2Checkpoint;
 import org.llmworkbench.model.io.HfGpt2Config;
 import org.llmworkbench.model.io.HfGpt2Layout;
+import org.llmworkbench.model.io.NamedTensor;
 import org.llmworkbench.model.io.StateDict;
 
 import java.io.IOException;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.data.DataLoader;
-import org.llmworkbench.data.Datasets;
-import org.llmworkbench.data.ResolvedDataset;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.ResolvedDataset;
 import org.llmworkbench.data.SlidingWindowDataset;
 import org.llmworkbench.data.TrainValSplit;
 import org.llmworkbench.model.GenerationConfig;
@@ -108,7 +108,7 @@ public final class Pretraining {
                 trains.add(s.train());
                 vals.add(s.validation());
             }
-            int eot = tokenizer.specialTokens().get(BpeTokenizer.END_OF_TEXT);
+            int eot = tokenizer.specialTokens().get(Tokenizer.END_OF_TEXT);
             train = join(trains, eot);
             val = join(vals, eot);
         } else {
