@@ -2,7 +2,7 @@ package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.eval.Bleu;
 import org.llmworkbench.eval.Rouge;
 import picocli.CommandLine.Command;

@@ -2,6 +2,7 @@ package org.llmworkbench.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.llmworkbench.model.decode.NativeThreads;
 
 /**
  * Where tensors live. CPU is the default everywhere; a GPU is used only when asked for and when
@@ -10,10 +11,15 @@ import ai.djl.engine.Engine;
  */
 public final class Devices {
     static {
-        NativeThreads.preferPassiveWaiting();
+        prepareEngine();
     }
 
     private Devices() {}
+
+    /** Engine settings that must come before the native library loads (see {@link NativeThreads}); idempotent. */
+    static void prepareEngine() {
+        NativeThreads.preferPassiveWaiting();
+    }
 
     /**
      * @param name {@code cpu}, {@code gpu} (fails when none is available) or {@code auto}

@@ -1,44 +1,29 @@
 package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.core.Linear;
 
 /**
  * The position-wise feed-forward network: expand each token vector to 4x its width, apply GELU,
  * project back. Attention mixes information between tokens; this is where each token "thinks".
- * Weights are kept in PyTorch's Linear layout [out, in], as in the state dict.
  */
 public final class FeedForward {
-    private final NDArray expandWeight;
-    private final NDArray expandBias;
-    private final NDArray projectWeight;
-    private final NDArray projectBias;
+    private final Dense expand;
+    private final Dense project;
     private final Gelu gelu;
 
-    FeedForward(NDArray expandWeight, NDArray expandBias, NDArray projectWeight, NDArray projectBias, Gelu gelu) {
-        this.expandWeight = expandWeight;
-        this.expandBias = expandBias;
-        this.projectWeight = projectWeight;
-        this.projectBias = projectBias;
+    FeedForward(Dense expand, Dense project, Gelu gelu) {
+        this.expand = expand;
+        this.project = project;
         this.gelu = gelu;
     }
 
-    NDArray expandWeight() { return expandWeight; }
-
-    NDArray expandBias() { return expandBias; }
-
-    NDArray projectWeight() { return projectWeight; }
-
-    NDArray projectBias() { return projectBias; }
-
-    Gelu gelu() { return gelu; }
-
     public NDArray forward(NDArray x) {
-        return forward(x, false);
+        return project.forward(gelu.forward(expand.forward(x)));
     }
 
-    NDArray forward(NDArray x, boolean inPlace) {
-        NDArray hidden = gelu.forward(Linear.linear(x, expandWeight, expandBias).singletonOrThrow(), inPlace);
-        return Linear.linear(hidden, projectWeight, projectBias).singletonOrThrow();
-    }
+    /** {@code ff.layers.0}: embDim → 4 embDim. */
+    public Dense expand() { return expand; }
+
+    /** {@code ff.layers.2}: 4 embDim → embDim. */
+    public Dense project() { return project; }
 }

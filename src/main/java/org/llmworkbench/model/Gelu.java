@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDManager;
  * is composed here from element-wise ops. The constants are made once, not on every call.
  */
 public final class Gelu {
+    public static final float CUBIC = 0.044715f;
+    public static final float SQRT_TWO_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+
     private final NDArray half;
     private final NDArray one;
     private final NDArray sqrtTwoOverPi;
@@ -18,24 +21,12 @@ public final class Gelu {
     Gelu(NDManager manager) {
         half = manager.create(0.5f);
         one = manager.create(1f);
-        sqrtTwoOverPi = manager.create((float) Math.sqrt(2.0 / Math.PI));
-        cubic = manager.create(0.044715f);
+        sqrtTwoOverPi = manager.create(SQRT_TWO_OVER_PI);
+        cubic = manager.create(CUBIC);
     }
 
     public NDArray forward(NDArray x) {
-        return forward(x, false);
-    }
-
-    /**
-     * @param inPlace reuse intermediate buffers (only when no gradient is recorded): the same
-     *                formula, written as {@code 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2)))}
-     */
-    NDArray forward(NDArray x, boolean inPlace) {
-        if (!inPlace) {
-            NDArray inner = x.mul(x).mul(x).mul(cubic).add(x).mul(sqrtTwoOverPi);
-            return x.mul(half).mul(inner.tanh().add(one));
-        }
-        NDArray inner = x.square().muli(cubic).addi(one).muli(x).muli(sqrtTwoOverPi);
-        return inner.tanh().addi(one).muli(half).muli(x);
+        NDArray inner = x.mul(x).mul(x).mul(cubic).add(x).mul(sqrtTwoOverPi);
+        return x.mul(half).mul(inner.tanh().add(one));
     }
 }

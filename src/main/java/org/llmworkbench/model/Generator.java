@@ -3,6 +3,7 @@ package org.llmworkbench.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.llmworkbench.model.decode.ShardedDecode;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -17,6 +18,9 @@ import java.util.function.IntConsumer;
  * {@code contextLength} tokens; with the cache, once it holds {@code contextLength} positions it is
  * cleared and re-prefilled with the last {@code contextLength} tokens, which gives exactly the
  * tokens the no-cache path gives (at no-cache speed from then on).
+ *
+ * <p>Each step asks a {@link Decoder} for the logits: the fastest one for the model's device
+ * ({@link ShardedDecode}), which equals the plain forward pass up to float rounding.
  *
  * <p>Each step runs in its own NDManager sub-scope that is closed at the end of the step; only the
  * KV cache (in its own manager, closed at the end) outlives a step, so nothing accumulates.
@@ -53,11 +57,12 @@ public final class Generator {
         TokenSampler sampler = new TokenSampler(config);
         long start = System.nanoTime();
         long prefillNanos = 0;
-        try (KvCache cache = config.useKvCache() ? new KvCache(model, (int) Math.min(context, (long) used.length + config.maxNewTokens())) : null) {
+        try (Decoder decoder = ShardedDecode.forModel(model);
+             KvCache cache = config.useKvCache() ? new KvCache(model, (int) Math.min(context, (long) used.length + config.maxNewTokens())) : null) {
             while (generated < config.maxNewTokens()) {
                 float[] logits;
                 try (NDManager step = model.manager().newSubManager()) {
-                    logits = nextLogits(model, cache, step, sequence, length);
+                    logits = nextLogits(model, decoder, cache, step, sequence, length);
                 }
                 int next = sampler.next(logits);
                 if (generated == 0) {
@@ -78,7 +83,7 @@ public final class Generator {
     }
 
     /** Logits of the position after {@code sequence[0..length)}. */
-    private static float[] nextLogits(GptModel model, KvCache cache, NDManager step, int[] sequence, int length) {
+    private static float[] nextLogits(GptModel model, Decoder decoder, KvCache cache, NDManager step, int[] sequence, int length) {
         int context = model.config().contextLength();
         int from;
         if (cache == null) {
@@ -95,6 +100,6 @@ public final class Generator {
             ids[i - from] = sequence[i];
         }
         NDArray input = step.create(ids, new Shape(1, ids.length));
-        return model.forward(input, cache, true).toFloatArray();
+        return decoder.nextLogits(input, cache).toFloatArray();
     }
 }

@@ -10,16 +10,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.pytorch.jni.JniUtils;
+import org.llmworkbench.model.attention.CausalMask;
+import org.llmworkbench.model.io.NamedTensor;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A GPT: token ids → token embeddings + position embeddings → dropout → {@code nLayers}
@@ -41,7 +38,7 @@ public final class GptModel implements AutoCloseable {
     public static final float INIT_STD = 0.02f;
 
     static {
-        NativeThreads.preferPassiveWaiting();
+        Devices.prepareEngine(); // before the first tensor exists
     }
 
     private final GptConfig config;
@@ -53,7 +50,6 @@ public final class GptModel implements AutoCloseable {
     private final LayerNorm finalNorm;
     private final NDArray outHead;
     private final NDArray causalMask;
-    private ShardedDecode sharded;
 
     /** A freshly initialized model on the CPU; the same seed gives the same weights. */
     public static GptModel create(GptConfig config, long seed) {
@@ -70,42 +66,34 @@ public final class GptModel implements AutoCloseable {
         // DJL draws random numbers from the engine's generator: seed it, then create in a fixed order.
         Engine.getEngine("PyTorch").setRandomSeed((int) (seed ^ (seed >>> 32)));
         long v = config.vocabSize();
-        long c = config.contextLength();
         long e = config.embDim();
         tokEmb = normal("tok_emb.weight", v, e);
-        posEmb = normal("pos_emb.weight", c, e);
+        posEmb = normal("pos_emb.weight", config.contextLength(), e);
         Gelu gelu = new Gelu(manager);
         blocks = new TransformerBlock[config.nLayers()];
         for (int i = 0; i < blocks.length; i++) {
             String p = "trf_blocks." + i + ".";
-            LayerNorm norm1 = new LayerNorm(ones(p + "norm1.scale", e), zeros(p + "norm1.shift", e));
-            NDArray wq = normal(p + "att.W_query.weight", e, e);
-            NDArray bq = config.qkvBias() ? zeros(p + "att.W_query.bias", e) : null;
-            NDArray wk = normal(p + "att.W_key.weight", e, e);
-            NDArray bk = config.qkvBias() ? zeros(p + "att.W_key.bias", e) : null;
-            NDArray wv = normal(p + "att.W_value.weight", e, e);
-            NDArray bv = config.qkvBias() ? zeros(p + "att.W_value.bias", e) : null;
-            NDArray wo = normal(p + "att.out_proj.weight", e, e);
-            NDArray bo = zeros(p + "att.out_proj.bias", e);
-            GptAttention att = new GptAttention(config, manager, wq, bq, wk, bk, wv, bv, wo, bo);
-            LayerNorm norm2 = new LayerNorm(ones(p + "norm2.scale", e), zeros(p + "norm2.shift", e));
-            FeedForward ff = new FeedForward(
-                    normal(p + "ff.layers.0.weight", 4 * e, e), zeros(p + "ff.layers.0.bias", 4 * e),
-                    normal(p + "ff.layers.2.weight", e, 4 * e), zeros(p + "ff.layers.2.bias", e), gelu);
+            LayerNorm norm1 = layerNorm(p + "norm1", e);
+            GptAttention att = new GptAttention(config,
+                    dense(p + "att.W_query", e, e, config.qkvBias()), dense(p + "att.W_key", e, e, config.qkvBias()),
+                    dense(p + "att.W_value", e, e, config.qkvBias()), dense(p + "att.out_proj", e, e, true));
+            LayerNorm norm2 = layerNorm(p + "norm2", e);
+            FeedForward ff = new FeedForward(dense(p + "ff.layers.0", e, 4 * e, true),
+                    dense(p + "ff.layers.2", 4 * e, e, true), gelu);
             blocks[i] = new TransformerBlock(norm1, att, norm2, ff, config.dropRate());
         }
-        finalNorm = new LayerNorm(ones("final_norm.scale", e), zeros("final_norm.shift", e));
+        finalNorm = layerNorm("final_norm", e);
         outHead = config.tiedHead() ? tokEmb : normal("out_head.weight", v, e);
-        causalMask = buildCausalMask(manager, config.contextLength());
+        causalMask = CausalMask.additive(manager, config.contextLength());
     }
 
-    /** [C, C]: 0 on and below the diagonal, -inf above it (a query never sees later keys). */
-    private static NDArray buildCausalMask(NDManager manager, int context) {
-        float[] mask = new float[context * context];
-        for (int row = 0; row < context; row++) {
-            Arrays.fill(mask, row * context + row + 1, (row + 1) * context, Float.NEGATIVE_INFINITY);
-        }
-        return manager.create(mask, new Shape(context, context));
+    private Dense dense(String name, long in, long out, boolean bias) {
+        return new Dense(normal(name + ".weight", out, in), bias ? zeros(name + ".bias", out) : null);
+    }
+
+    private LayerNorm layerNorm(String name, long width) {
+        return new LayerNorm(register(name + ".scale", manager.ones(new Shape(width), DataType.FLOAT32)),
+                zeros(name + ".shift", width));
     }
 
     private NDArray normal(String name, long... shape) {
@@ -114,10 +102,6 @@ public final class GptModel implements AutoCloseable {
 
     private NDArray zeros(String name, long... shape) {
         return register(name, manager.zeros(new Shape(shape), DataType.FLOAT32));
-    }
-
-    private NDArray ones(String name, long... shape) {
-        return register(name, manager.ones(new Shape(shape), DataType.FLOAT32));
     }
 
     private NDArray register(String name, NDArray array) {
@@ -161,6 +145,29 @@ public final class GptModel implements AutoCloseable {
     }
 
     private NDArray forward(NDArray tokenIds, KvCache cache, boolean lastPositionOnly, boolean training) {
+        int tokens = checkIds(tokenIds, cache);
+        int offset = cache == null ? 0 : cache.length();
+        NDArray x = embed(tokenIds, offset);
+        if (training && config.dropRate() > 0) {
+            x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
+        }
+        // One new token against its cache may see every stored key: no mask needed.
+        NDArray mask = tokens == 1 && cache != null ? null
+                : causalMask.get(tokenIds.getManager(), new NDIndex("{}:{}, :{}", offset, offset + tokens, offset + tokens));
+        for (int i = 0; i < blocks.length; i++) {
+            x = blocks[i].forward(x, mask, cache == null ? null : cache.layer(i), training);
+        }
+        if (cache != null) {
+            cache.advance(tokens);
+        }
+        if (lastPositionOnly && tokens > 1) {
+            x = x.get(new NDIndex(":, {}:, :", tokens - 1));
+        }
+        return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
+    }
+
+    /** The number of tokens per row; fails unless the ids are [batch, tokens] and fit after the cache. */
+    public int checkIds(NDArray tokenIds, KvCache cache) {
         Shape shape = tokenIds.getShape();
         if (shape.dimension() != 2) {
             throw new IllegalArgumentException("token ids must be [batch, tokens], got shape " + shape);
@@ -172,61 +179,28 @@ public final class GptModel implements AutoCloseable {
                     + ": the model's contextLength is " + config.contextLength()
                     + "; truncate the input or slide the window");
         }
-        NDManager scope = tokenIds.getManager();
+        return tokens;
+    }
+
+    /** Token embeddings plus the position embeddings of positions {@code offset …}: [batch, tokens, embDim]. */
+    public NDArray embed(NDArray tokenIds, int offset) {
         NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
-        // Without gradient recording, intermediate arrays may be updated in place: fewer allocations.
-        boolean inPlace = !training && !JniUtils.isGradMode();
         NDArray x = ids.getNDArrayInternal().embedding(ids, tokEmb, SparseFormat.DENSE).singletonOrThrow();
-        NDArray positions = posEmb.get(scope, new NDIndex("{}:{}", offset, offset + tokens));
-        x = inPlace ? x.addi(positions) : x.add(positions);
-        if (training && config.dropRate() > 0) {
-            x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
-        }
-        if (tokens == 1 && cache != null && cache.length() > 0 && inPlace && Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
-            ShardedDecode sharded = sharded();
-            if (sharded != null) {
-                cache.reserve(shape.get(0), cache.length() + 1);
-                NDArray logits = sharded.step(x, cache);
-                cache.advance(1);
-                return logits;
-            }
-        }
-        NDArray mask = tokens == 1 && cache != null ? null
-                : causalMask.get(scope, new NDIndex("{}:{}, :{}", offset, offset + tokens, offset + tokens));
-        for (int i = 0; i < blocks.length; i++) {
-            x = blocks[i].forward(x, mask, cache == null ? null : cache.layer(i), training, inPlace);
-        }
-        if (cache != null) {
-            cache.advance(tokens);
-        }
-        if (lastPositionOnly && tokens > 1) {
-            x = x.get(new NDIndex(":, {}:, :", tokens - 1));
-        }
-        return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
+        long tokens = ids.getShape().get(1);
+        return x.add(posEmb.get(tokenIds.getManager(), new NDIndex("{}:{}", offset, offset + tokens)));
     }
 
-    /** The decode step split across threads, or null when it would use one shard (see {@link ShardedDecode}). */
-    private synchronized ShardedDecode sharded() {
-        int shards = ShardedDecode.shardCount(config);
-        if (sharded != null && sharded.shards() != shards) {
-            sharded.close();
-            sharded = null;
-        }
-        if (sharded == null && shards > 1) {
-            sharded = new ShardedDecode(this, shards);
-        }
-        return sharded;
+    /** The blocks in order (their weights are the live parameters). */
+    public List<TransformerBlock> blocks() {
+        return List.of(blocks);
     }
 
-    TransformerBlock[] blocks() {
-        return blocks;
-    }
-
-    LayerNorm finalNorm() {
+    public LayerNorm finalNorm() {
         return finalNorm;
     }
 
-    NDArray outHead() {
+    /** [vocab, embDim]: the token embedding itself when the head is tied. */
+    public NDArray outHead() {
         return outHead;
     }
 
@@ -250,67 +224,15 @@ public final class GptModel implements AutoCloseable {
     }
 
     /**
-     * Copies weights into the model. Values are {@link NDArray}s or {@link TensorData}; names and
+     * Copies weights into the model. Values are {@link NDArray}s or {@link NamedTensor}s; names and
      * shapes must match {@link #stateDict()} exactly (every parameter present, nothing extra).
      */
     public void loadStateDict(Map<String, ?> state) {
-        List<String> missing = new ArrayList<>();
-        for (String name : parameters.keySet()) {
-            if (!state.containsKey(name)) missing.add(name);
-        }
-        TreeSet<String> unexpected = new TreeSet<>(state.keySet());
-        unexpected.removeAll(parameters.keySet());
-        if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            StringBuilder msg = new StringBuilder("state dict does not fit this model (" + describe() + ")");
-            if (!missing.isEmpty()) msg.append("; missing: ").append(abbreviate(missing));
-            if (!unexpected.isEmpty()) msg.append("; unexpected: ").append(abbreviate(new ArrayList<>(unexpected)));
-            if (unexpected.contains("out_head.weight") && config.tiedHead()) {
-                msg.append(" (this model ties out_head to tok_emb.weight: build it with tiedHead=false)");
-            }
-            throw new IllegalArgumentException(msg.toString());
-        }
-        for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
-            String name = entry.getKey();
-            NDArray target = entry.getValue();
-            Object value = state.get(name);
-            if (value instanceof TensorData t) {
-                checkShape(name, target.getShape(), new Shape(t.shape()));
-                target.set(t.data());
-            } else if (value instanceof NDArray a) {
-                checkShape(name, target.getShape(), a.getShape());
-                NDArray source = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
-                ByteBuffer bytes = source.toByteBuffer();
-                if (source != a) source.close();
-                target.set(bytes);
-            } else {
-                throw new IllegalArgumentException("state dict entry '" + name + "' is a "
-                        + (value == null ? "null" : value.getClass().getName()) + "; expected NDArray or TensorData");
-            }
-        }
-    }
-
-    private static void checkShape(String name, Shape expected, Shape actual) {
-        if (!expected.equals(actual)) {
-            throw new IllegalArgumentException("tensor '" + name + "' has shape " + actual + " but the model expects "
-                    + expected + "; check that the config (embDim, nLayers, vocabSize, contextLength) matches the weights");
-        }
-    }
-
-    private static String abbreviate(List<String> names) {
-        return names.size() <= 6 ? names.toString() : names.subList(0, 6) + " and " + (names.size() - 6) + " more";
-    }
-
-    private String describe() {
-        return config.nLayers() + " layers, embDim " + config.embDim() + ", qkvBias " + config.qkvBias()
-                + ", tiedHead " + config.tiedHead();
+        StateDictLoader.load(this, parameters, state);
     }
 
     @Override
-    public synchronized void close() {
-        if (sharded != null) {
-            sharded.close();
-            sharded = null;
-        }
+    public void close() {
         manager.close();
     }
 }

@@ -59,7 +59,8 @@ public final class KvCache implements AutoCloseable {
         return length >= capacity;
     }
 
-    LayerCache layer(int i) {
+    /** Block {@code i}'s keys and values. */
+    public LayerCache layer(int i) {
         return layers[i];
     }
 
@@ -67,7 +68,7 @@ public final class KvCache implements AutoCloseable {
      * Before a step that writes into the storage directly: checks the batch size against what is
      * stored and makes every layer's storage hold at least {@code positions} positions.
      */
-    void reserve(long batch, int positions) {
+    public void reserve(long batch, int positions) {
         for (LayerCache layer : layers) {
             if (layer.keys == null) continue; // nothing stored yet: the first append allocates
             layer.checkBatch(layer.keys, batch);
@@ -76,7 +77,8 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    void advance(int tokens) {
+    /** Counts {@code tokens} more positions as stored (after a step wrote them into the storage). */
+    public void advance(int tokens) {
         length += tokens;
     }
 
@@ -161,9 +163,9 @@ public final class KvCache implements AutoCloseable {
         }
 
         /** The storage, [batch, heads, room, headDim] with room ≥ the positions held; null before the first append. */
-        NDArray keyStorage() { return keys; }
+        public NDArray keyStorage() { return keys; }
 
-        NDArray valueStorage() { return values; }
+        public NDArray valueStorage() { return values; }
 
         private void close() {
             if (keys != null) keys.close();

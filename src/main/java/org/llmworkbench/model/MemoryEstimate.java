@@ -47,11 +47,6 @@ public record MemoryEstimate(GptConfig config, int batchSize, int tokens, long p
         return parameterBytes + gradientBytes + optimizerBytes + activationBytes;
     }
 
-    /** Enough to run the model for inference (weights only, activations are small). */
-    public long inferenceBytes() {
-        return parameterBytes;
-    }
-
     public static double gib(long bytes) {
         return bytes / (1024.0 * 1024 * 1024);
     }

@@ -9,8 +9,6 @@ import org.llmworkbench.model.io.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * OpenAI's GPT-2 weights in a {@link GptModel}: a directory with the Hugging Face {@code config.json}
@@ -37,11 +35,7 @@ public final class PretrainedGpt2 {
     public static GptModel fromCheckpoint(Gpt2Checkpoint checkpoint, Device device) {
         GptModel model = GptModel.create(configOf(checkpoint.config()), 0, device);
         try {
-            Map<String, TensorData> state = new LinkedHashMap<>();
-            for (NamedTensor t : checkpoint.stateDict().tensors()) {
-                state.put(t.name(), new TensorData(t.data(), t.shape()));
-            }
-            model.loadStateDict(state);
+            model.loadStateDict(checkpoint.stateDict().asMap());
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -52,12 +46,17 @@ public final class PretrainedGpt2 {
     /** The model's weights as a checkpoint that {@link HfGpt2Layout#save} writes in Hugging Face layout. */
     public static Gpt2Checkpoint toCheckpoint(GptModel model) {
         GptConfig c = model.config();
-        if (!c.qkvBias()) {
-            throw new IllegalArgumentException("GPT-2's Hugging Face layout has query/key/value biases; "
-                    + "this model was built with qkvBias=false");
-        }
         HfGpt2Config hf = new HfGpt2Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(),
                 LayerNorm.EPS, c.tiedHead());
-        return new Gpt2Checkpoint(hf, StateDict.fromNDArrays(model.stateDict()));
+        StateDict state = StateDict.fromNDArrays(model.stateDict());
+        if (!c.qkvBias()) {
+            // GPT-2's layout always has query/key/value biases: zeros compute exactly what no bias does
+            for (int i = 0; i < c.nLayers(); i++) {
+                for (String w : new String[] {"W_query", "W_key", "W_value"}) {
+                    state.put(NamedTensor.of("trf_blocks." + i + ".att." + w + ".bias", new float[c.embDim()], c.embDim()));
+                }
+            }
+        }
+        return new Gpt2Checkpoint(hf, state);
     }
 }

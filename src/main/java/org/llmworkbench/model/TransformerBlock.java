@@ -24,30 +24,21 @@ public final class TransformerBlock {
         this.dropRate = (float) dropRate;
     }
 
+    /** @param cache this block's keys and values of earlier positions, or null */
     public NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training) {
-        return forward(x, causalMask, cache, training, false);
+        x = x.add(dropout(attention.forward(norm1.forward(x), causalMask, cache, training), training));
+        return x.add(dropout(feedForward.forward(norm2.forward(x)), training));
     }
-
-    /**
-     * @param inPlace add the residuals into {@code x} instead of allocating new arrays; only when
-     *                no gradient is recorded and {@code x} belongs to the caller's step
-     */
-    NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training, boolean inPlace) {
-        NDArray attended = attention.forward(norm1.forward(x), causalMask, cache, training, inPlace);
-        x = inPlace ? x.addi(attended) : x.add(dropout(attended, training));
-        NDArray fed = feedForward.forward(norm2.forward(x), inPlace);
-        return inPlace ? x.addi(fed) : x.add(dropout(fed, training));
-    }
-
-    LayerNorm norm1() { return norm1; }
-
-    GptAttention attention() { return attention; }
-
-    LayerNorm norm2() { return norm2; }
-
-    FeedForward feedForward() { return feedForward; }
 
     private NDArray dropout(NDArray x, boolean training) {
         return training && dropRate > 0f ? Dropout.dropout(x, dropRate, true).singletonOrThrow() : x;
     }
+
+    public LayerNorm norm1() { return norm1; }
+
+    public GptAttention attention() { return attention; }
+
+    public LayerNorm norm2() { return norm2; }
+
+    public FeedForward feedForward() { return feedForward; }
 }

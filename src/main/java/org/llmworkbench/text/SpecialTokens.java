@@ -35,10 +35,6 @@ public final class SpecialTokens {
         this.tokens = ids.keySet().toArray(new String[0]);
     }
 
-    public static SpecialTokens none() {
-        return new SpecialTokens(Map.of());
-    }
-
     public Map<String, Integer> ids() {
         return ids;
     }

@@ -1,7 +1,7 @@
 package org.llmworkbench.eval;
 
 import org.junit.jupiter.api.Test;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import tech.tablesaw.api.Table;
 
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.io.NamedTensor;
+import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -42,7 +44,7 @@ class GptModelTest {
         for (GptConfig cfg : configs) {
             try (GptModel model = GptModel.create(cfg, 42)) {
                 TestWeights.scaled(model, r);
-                ReferenceGpt ref = new ReferenceGpt(model);
+                ReferenceGpt ref = TestWeights.reference(model);
                 int[] tokens = randomIds(r, cfg.contextLength(), cfg.vocabSize());
                 double[][] expected = ref.logits(tokens);
                 try (NDManager step = model.manager().newSubManager()) {
@@ -169,7 +171,7 @@ class GptModelTest {
                 assertThat(norm).as("gradient of %s", e.getKey()).isGreaterThan(0);
             }
             float[] eval1 = model.forward(ids(step, tokens)).toFloatArray();
-            // Inside a collector the forward pass takes the allocating (autograd-safe) path: same numbers.
+            // Recording gradients inside a collector gives the same numbers.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 float[] recorded = model.forward(ids(step, tokens), false).toFloatArray();
                 for (int i = 0; i < eval1.length; i++) {
@@ -188,12 +190,12 @@ class GptModelTest {
         try (GptModel model = GptModel.create(SMALL, 0)) {
             Map<String, Object> state = new HashMap<>(model.stateDict());
             state.remove("final_norm.shift");
-            state.put("extra.weight", new TensorData(new float[1], new long[] {1}));
+            state.put("extra.weight", new NamedTensor("extra.weight", new long[] {1}, new float[1]));
             assertThatThrownBy(() -> model.loadStateDict(state))
                     .hasMessageContaining("missing: [final_norm.shift]")
                     .hasMessageContaining("unexpected: [extra.weight]");
             Map<String, Object> wrong = new HashMap<>(model.stateDict());
-            wrong.put("pos_emb.weight", new TensorData(new float[8 * 24], new long[] {8, 24}));
+            wrong.put("pos_emb.weight", new NamedTensor("pos_emb.weight", new long[] {8, 24}, new float[8 * 24]));
             assertThatThrownBy(() -> model.loadStateDict(wrong))
                     .hasMessageContaining("pos_emb.weight").hasMessageContaining("(8, 24)");
         }
@@ -215,6 +217,17 @@ class GptModelTest {
             assertThat(parts.get("token embedding")).isEqualTo(97L * 24);
             assertThat(parts.get("feed-forward")).isEqualTo(2L * (24 * 96 + 96 + 96 * 24 + 24));
             assertThat(parts.get("layer norms")).isEqualTo(2L * 4 * 24 + 2 * 24);
+        }
+    }
+
+    @Test
+    void parameterNamesAndShapesAreGpt2sTable() {
+        GptConfig cfg = new GptConfig(50, 10, 24, 2, 4, 0.0, true, false);
+        try (GptModel model = GptModel.create(cfg, 1)) {
+            var table = org.llmworkbench.model.io.Gpt2Parameters.oursShapes(
+                    new org.llmworkbench.model.io.HfGpt2Config(50, 10, 24, 2, 4, 1e-5, false));
+            assertThat(model.parameters().keySet()).containsExactlyElementsOf(table.keySet());
+            model.parameters().forEach((name, p) -> assertThat(p.getShape().getShape()).as(name).containsExactly(table.get(name)));
         }
     }
 }

@@ -62,21 +62,12 @@ public record NamedTensor(String name, long[] shape, float[] data) {
         return shape.clone();
     }
 
-    public int rank() {
-        return shape.length;
-    }
-
     public long dim(int i) {
         return shape[i];
     }
 
     public NamedTensor renamed(String newName) {
         return new NamedTensor(newName, shape, data);
-    }
-
-    /** The same values under a new shape with the same element count (no copy). */
-    public NamedTensor reshaped(long... newShape) {
-        return new NamedTensor(name, newShape, data);
     }
 
     /** Swaps the two axes of a matrix: [rows, cols] → [cols, rows]. */

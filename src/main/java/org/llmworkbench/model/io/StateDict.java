@@ -71,13 +71,6 @@ public final class StateDict {
         return n;
     }
 
-    /** All tensors as NDArrays in {@code manager}, in this dict's order. */
-    public Map<String, NDArray> toNDArrays(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        tensors.forEach((name, t) -> out.put(name, t.toNDArray(manager)));
-        return out;
-    }
-
     public static StateDict fromNDArrays(Map<String, NDArray> arrays) {
         StateDict sd = new StateDict();
         arrays.forEach((name, a) -> sd.put(NamedTensor.fromNDArray(name, a)));
