@@ -118,6 +118,11 @@ public final class KernelProcess implements AutoCloseable {
     public void close() throws IOException {
         client.close();
         if (process.isAlive()) process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS); // gone, so it writes no more history beside the connection file
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) Files.deleteIfExists(f);
         }
