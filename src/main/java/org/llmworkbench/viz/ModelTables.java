@@ -79,21 +79,27 @@ public final class ModelTables {
                 DoubleColumn.create("share %", parts.values().stream().mapToDouble(v -> Math.round(1000.0 * v / total) / 10.0).toArray()));
     }
 
-    /** Mean and (biased) variance of each row over the last axis of a [rows, features] tensor. */
+    /**
+     * Mean and variance of each row of a [rows, features] tensor: divided by n, as layer norm
+     * computes it, and by n − 1, as PyTorch's {@code var()} prints it by default.
+     */
     public static Table rowStatistics(String title, NDArray x) {
         if (x.getShape().dimension() != 2) throw new IllegalArgumentException("rowStatistics needs [rows, features], got " + x.getShape());
         NDArray mean = x.mean(new int[] {-1}, true);
         float[] means = mean.toFloatArray();
         float[] variances = x.sub(mean).square().mean(new int[] {-1}).toFloatArray();
+        long n = x.getShape().get(1);
         IntColumn row = IntColumn.create("row");
         DoubleColumn meanColumn = TensorTables.fourDecimals(DoubleColumn.create("mean"));
-        DoubleColumn varianceColumn = TensorTables.fourDecimals(DoubleColumn.create("variance"));
+        DoubleColumn varianceColumn = TensorTables.fourDecimals(DoubleColumn.create("variance (÷ n)"));
+        DoubleColumn unbiasedColumn = TensorTables.fourDecimals(DoubleColumn.create("variance (÷ n−1)"));
         for (int r = 0; r < means.length; r++) {
             row.append(r);
             meanColumn.append(Math.abs(means[r]) < 5e-5 ? 0.0 : means[r]); // -0.0000 reads as a bug; it is rounding
             varianceColumn.append(variances[r]);
+            unbiasedColumn.append(n > 1 ? variances[r] * n / (n - 1.0) : Double.NaN);
         }
-        return Table.create(title, row, meanColumn, varianceColumn);
+        return Table.create(title, row, meanColumn, varianceColumn, unbiasedColumn);
     }
 
     /** The shortcut experiment: mean |gradient| of each layer's weight, without and with shortcuts. */
