@@ -44,6 +44,7 @@ public final class DeepNetwork {
      */
     public Map<String, Double> weightGradientMeans(float[] input, float[] target) {
         Map<String, Double> means = new LinkedHashMap<>();
+        zeroGradients(); // PyTorch adds gradients up across backward passes
         NDManager scope = layers.get(0).weight().getManager().newSubManager();
         try (scope; GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray out = forward(scope.create(input, new Shape(1, input.length)));
@@ -54,6 +55,18 @@ public final class DeepNetwork {
             }
         }
         return Collections.unmodifiableMap(means);
+    }
+
+    private void zeroGradients() {
+        for (LinearLayer layer : layers) {
+            for (NDArray p : new NDArray[] {layer.weight(), layer.bias()}) {
+                if (p != null && p.hasGradient()) {
+                    try (NDArray g = p.getGradient()) {
+                        g.subi(g);
+                    }
+                }
+            }
+        }
     }
 
     public List<LinearLayer> layers() {

@@ -45,7 +45,9 @@ class BlocksTest {
         float[] input = {1f, 0f, -1f};
         float[] target = {0f};
         TorchRandom.seed(123);
-        Map<String, Double> without = new DeepNetwork(manager, sizes, false).weightGradientMeans(input, target);
+        DeepNetwork plain = new DeepNetwork(manager, sizes, false);
+        Map<String, Double> without = plain.weightGradientMeans(input, target);
+        assertThat(plain.weightGradientMeans(input, target)).as("a second pass starts from zero gradients").isEqualTo(without);
         TorchRandom.seed(123);
         Map<String, Double> with = new DeepNetwork(manager, sizes, true).weightGradientMeans(input, target);
         // the book's printout (PyTorch 2.x, torch.manual_seed(123)); ours differs in the 7th digit at most
@@ -96,6 +98,23 @@ class BlocksTest {
         assertThat(ffn.parameterCount()).isEqualTo(16 * 64 + 64 + 64 * 16 + 16);
         assertThatThrownBy(() -> new GptBlock(manager, small, 7).forward(manager.zeros(new Shape(4, 16))))
                 .hasMessageContaining("input must be [batch, tokens, embDim]");
+    }
+
+    @Test
+    void theTeachingPackageSharesNoPublicClassNameWithTheModelPackages() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(LinearLayer.class.getResource("LinearLayer.class").toURI()).getParent();
+        List<String> names;
+        try (var files = java.nio.file.Files.list(dir)) {
+            names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
+                    .map(n -> n.substring(0, n.length() - 6)).filter(n -> !n.equals("package-info")).toList();
+        }
+        assertThat(names).contains("LinearLayer", "GptBlock", "BookInitialization");
+        for (String name : names) {
+            for (String pkg : List.of("org.llmworkbench.model.", "org.llmworkbench.model.attention.")) {
+                assertThatThrownBy(() -> Class.forName(pkg + name)).as(pkg + name + " clashes under star imports")
+                        .isInstanceOf(ClassNotFoundException.class);
+            }
+        }
     }
 
     @Test
