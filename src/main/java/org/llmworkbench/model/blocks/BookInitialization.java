@@ -12,8 +12,7 @@ import java.util.Map;
  * PyTorch's layer defaults (embeddings standard normal, linear layers uniform in ±1/√fan_in, norms
  * 1 and 0), drawn from PyTorch's generator after {@code torch.manual_seed(seed)} in the order the
  * book's modules are constructed. With seed 123 an untrained gpt2-small then generates the book's
- * tokens. The library's own initialization is GPT-2's instead: every weight N(0, 0.02), biases 0,
- * which starts the model with much smaller logits (a loss closer to ln(vocab)).
+ * tokens. The library's own initialization is GPT-2's instead: every weight N(0, 0.02), biases 0.
  */
 public final class BookInitialization {
     private BookInitialization() {}
