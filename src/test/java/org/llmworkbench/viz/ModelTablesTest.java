@@ -64,6 +64,23 @@ class ModelTablesTest {
     }
 
     @Test
+    void perHeadHeatmapsDrawOneMapPerHeadForStackedAndBatchedModules() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<String> tokens = List.of("a", "b", "c");
+            NDArray x = org.llmworkbench.model.attention.RandomEmbeddings.of(m, tokens, 4, 1);
+            var stacked = new org.llmworkbench.model.attention.MultiHeadAttentionWrapper(m, 4, 2, 3, 0.0, 3, false, 1);
+            stacked.forward(x);
+            var batched = org.llmworkbench.model.attention.MultiHeadAttention.fromHeads(m, stacked);
+            batched.forward(x.expandDims(0));
+            var one = AttentionHeatmap.image(stacked.attentionMatrix(0), tokens, "head 0");
+            var grid = AttentionHeatmap.heads(stacked, tokens, 2);
+            assertThat(grid.getWidth()).isEqualTo(2 * one.getWidth());
+            assertThat(grid.getHeight()).isEqualTo(2 * one.getHeight()); // 3 heads in rows of 2
+            assertThat(AttentionHeatmap.heads(batched, tokens, 3).getWidth()).isEqualTo(3 * one.getWidth());
+        }
+    }
+
+    @Test
     void geluVsReluChartHasBothCurves() {
         var chart = BlockCharts.geluVsRelu();
         assertThat(chart.getSeriesMap().keySet()).containsExactly("GELU", "ReLU");
