@@ -93,6 +93,25 @@ public final class AttentionHeatmap {
         return out;
     }
 
+    /**
+     * One map per head of a multi-head module's last pass (stacked or batched; the first sequence
+     * of a batch), in rows of {@code perRow}.
+     */
+    public static BufferedImage heads(org.llmworkbench.model.attention.AttentionModule module, List<String> tokens, int perRow) {
+        long[] shape = module.attentionWeights().getShape().getShape();
+        if (shape.length != 3 && shape.length != 4) {
+            throw new IllegalArgumentException("heads() needs weights [H, T, T] or [B, H, T, T], got " + module.attentionWeights().getShape());
+        }
+        int heads = (int) shape[shape.length - 3];
+        List<float[][]> maps = new ArrayList<>();
+        List<String> titles = new ArrayList<>();
+        for (int h = 0; h < heads; h++) {
+            maps.add(shape.length == 3 ? module.attentionMatrix(h) : module.attentionMatrix(0, h));
+            titles.add("head " + h);
+        }
+        return grid(maps, tokens, titles, perRow);
+    }
+
     // Category axes need distinct labels: a repeated token gets its position appended.
     static List<String> unique(List<String> tokens) {
         Map<String, Integer> counts = new HashMap<>();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * our Java samples for every test it offers) and against a real {@code jupyter console} in a
  * terminal. Each run gets its own history file: the user's is never touched.
  */
+@Tag(Jupyter.TAG)
 class KernelConformanceTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Every test of jupyter_kernel_test 0.4.5, and ours beside them. */
@@ -34,7 +36,7 @@ class KernelConformanceTest {
 
     @BeforeAll
     static void install() throws Exception {
-        assumeTrue(Jupyter.available(), "/usr/bin/jupyter is not installed (CI installs it from Debian packages)");
+        Jupyter.assumeAvailable();
         jupyter = Jupyter.install(home);
     }
 

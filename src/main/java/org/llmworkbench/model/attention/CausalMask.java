@@ -20,6 +20,18 @@ public final class CausalMask {
         return manager.create(mask, new Shape(t, t));
     }
 
+    /**
+     * The multiplicative form: 1 on and below the diagonal, 0 above. Multiplying softmax weights by
+     * it zeroes the future, after which each row must be divided by its sum again.
+     */
+    public static NDArray allowed(NDManager manager, int t) {
+        float[] mask = new float[t * t];
+        for (int r = 0; r < t; r++) {
+            for (int c = 0; c <= r; c++) mask[r * t + c] = 1f;
+        }
+        return manager.create(mask, new Shape(t, t));
+    }
+
     /** Scores [.., T, T] with the future masked out. */
     public static NDArray apply(NDArray scores) {
         Shape s = scores.getShape();
