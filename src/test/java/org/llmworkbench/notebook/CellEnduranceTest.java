@@ -2,9 +2,15 @@ package org.llmworkbench.notebook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmworkbench.cli.WorkbenchCli;
 
 /** What a long day of cells must not do to the engine: pile up snippets, die on System.exit, drown an error in frames. */
 class CellEnduranceTest {
@@ -59,6 +65,25 @@ class CellEnduranceTest {
         assertThat(run("java.util.function.IntConsumer bye = System::exit;\nbye.accept(5)").error().message())
                 .startsWith("System.exit(5) is not available");
         assertThat(run("1 + 1").value().plainText()).isEqualTo("2");
+    }
+
+    @Test
+    void workbenchRunReportsSystemExitAsTheCellsErrorAndGoesOn(@TempDir Path dir) throws Exception {
+        Path quits = NotebookRunnerTest.notebook(dir.resolve("quits.ipynb"), Map.of(),
+                new String[] {"params", "int n = 1;"},
+                new String[] {"code", "System.out.println(\"first\");"},
+                new String[] {"code", "int status = 2;\nSystem.exit(status);"},
+                new String[] {"code", "System.out.println(\"never\");"});
+        Path next = NotebookRunnerTest.notebook(dir.resolve("next.ipynb"), Map.of(), new String[] {"params", "int n = 1;"},
+                new String[] {"code", "n + 1"});
+        StringWriter out = new StringWriter();
+        var cli = WorkbenchCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("run", quits.toString(), next.toString(), "--out", dir.resolve("out").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("quits.ipynb, cell 3: SystemExit: System.exit(2) is not available in a notebook cell",
+                "(cell line 2)");
+        assertThat(NotebookFile.read(dir.resolve("out/quits.ipynb")).at("/cells/2/outputs/0/ename").asText()).isEqualTo("SystemExit");
+        assertThat(NotebookFile.read(dir.resolve("out/next.ipynb")).at("/cells/1/outputs/0/data/text~1plain/0").asText()).isEqualTo("2");
     }
 
     @Test
