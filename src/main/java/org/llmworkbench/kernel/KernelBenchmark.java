@@ -130,7 +130,7 @@ public final class KernelBenchmark {
      * after a full GC and its resident set, before the first cell and after the last (MB; RSS is -1
      * where /proc is missing), and whether a variable of cell 3 still answers at the end.
      */
-    public record Soak(Workload workload, int cells, double firstMedianMs, double lastMedianMs,
+    public record Soak(Workload workload, int cells, int warmupCells, double firstMedianMs, double lastMedianMs,
                        double heapBeforeMb, double heapAfterMb, double rssBeforeMb, double rssAfterMb,
                        boolean earlyStateKept) {
         public double ratio() {
@@ -142,12 +142,16 @@ public final class KernelBenchmark {
         }
     }
 
-    /** Starts a kernel, warms it with 50 trivial cells, then runs {@code cells} cells of the workload. */
+    /**
+     * Starts a kernel, warms it up, then runs {@code cells} cells of the workload. Warm-up runs trivial
+     * cells in rounds of 20 until two rounds' medians agree within 10% (at most 300 cells): otherwise the
+     * JIT compiling JShell's compiler would make the first 100 cells look slow and hide any slowdown.
+     */
     public static Soak soak(KernelSpec.Options kernelOptions, List<String> extraJvmOptions, Workload workload, int cells)
             throws Exception {
         if (cells < 200 || cells > 1_000_000) throw new IllegalArgumentException("soak cells must be in 200..1000000, got " + cells);
         try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(kernelOptions), extraJvmOptions)) {
-            for (int i = 0; i < 50; i++) kernel.run("1 + 1", START_TIMEOUT);
+            int warmup = warmUp(kernel);
             double[] before = memory(kernel);
             List<Double> ms = new ArrayList<>(cells);
             KernelClient client = kernel.client();
@@ -166,9 +170,26 @@ public final class KernelBenchmark {
             boolean earlyStateKept = kept.equals(String.valueOf(workload == Workload.RERUN ? lastAssigned(cells, 3) + 1 : 4));
             double[] after = memory(kernel);
             kernel.shutdown(CELL_TIMEOUT);
-            return new Soak(workload, cells, median(ms.subList(0, 100)), median(ms.subList(cells - 100, cells)),
+            return new Soak(workload, cells, warmup, median(ms.subList(0, 100)), median(ms.subList(cells - 100, cells)),
                     before[0], after[0], before[1], after[1], earlyStateKept);
         }
+    }
+
+    private static int warmUp(KernelProcess kernel) {
+        double previous = Double.NaN;
+        int cells = 0;
+        while (cells < 300) {
+            List<Double> round = new ArrayList<>();
+            for (int i = 0; i < 20; i++, cells++) {
+                long c0 = System.nanoTime();
+                kernel.run("1 + 1", START_TIMEOUT);
+                round.add((System.nanoTime() - c0) / 1e6);
+            }
+            double m = median(round);
+            if (Math.abs(m - previous) <= 0.1 * previous) break;
+            previous = m;
+        }
+        return cells;
     }
 
     /** The last value the rerun pattern gave vK: the largest i &lt; cells with i mod 20 == k. */

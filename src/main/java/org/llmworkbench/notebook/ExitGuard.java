@@ -50,8 +50,20 @@ public final class ExitGuard {
         throw new ExitRefused("Runtime.halt(" + status + ")");
     }
 
-    /** The class file with its exit calls pointed here; the same array when it makes none. */
+    /**
+     * The class file with its exit calls pointed here; the same array when it makes none. A class this
+     * reader does not understand (a constant kind newer than Java 17's) is left as it is: the guard must
+     * never keep a cell from running.
+     */
     static byte[] rewrite(byte[] classFile) {
+        try {
+            return guarded(classFile);
+        } catch (RuntimeException e) {
+            return classFile;
+        }
+    }
+
+    private static byte[] guarded(byte[] classFile) {
         ConstantPool cp = ConstantPool.read(classFile);
         List<Integer> systemExits = new ArrayList<>();
         Map<Integer, String> runtimeCalls = new HashMap<>(); // method ref index -> "exit" or "halt"
@@ -79,6 +91,7 @@ public final class ExitGuard {
                 put2(out, cp.offset[i] + 2, staticRefs.get(cp.u2(i, 2)));
             }
         }
+        if (extra.next > 0xFFFF) return classFile; // no room for our constants
         if (!staticRefs.isEmpty()) rewriteInvokes(out, cp, staticRefs);
 
         byte[] added = extra.bytes();

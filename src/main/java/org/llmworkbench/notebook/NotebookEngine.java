@@ -48,6 +48,7 @@ public final class NotebookEngine implements AutoCloseable {
     private volatile boolean closed;
     /** Snippet id to the cell line it starts on, for the running cell's snippets (tracebacks name their lines). */
     private final Map<String, Integer> cellSnippetLines = new HashMap<>();
+    private final RetiredWrappers retired;
 
     public NotebookEngine() {
         this(List.of());
@@ -65,6 +66,7 @@ public final class NotebookEngine implements AutoCloseable {
                 .compilerOptions("-Xlint:none", "-proc:none")
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
+        this.retired = new RetiredWrappers(shell);
         this.magics = new Magics(this);
         for (String entry : jvmClasspath()) addToClasspath(entry);
         for (String entry : extraClasspath) addToClasspath(entry);
@@ -104,6 +106,7 @@ public final class NotebookEngine implements AutoCloseable {
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome = magics.run(code);
+            retired.sweep();
             OutputCapture.flush();
             return outcome.error == null
                     ? CellResult.ok(outcome.value, System.nanoTime() - start)
@@ -116,6 +119,11 @@ public final class NotebookEngine implements AutoCloseable {
             CurrentCell.set(null);
             EXECUTION.unlock();
         }
+    }
+
+    /** How many compiled wrappers JShell keeps for stack traces (-1 when they can't be seen). */
+    int keptWrappers() {
+        return retired.kept();
     }
 
     /** How many snippets JShell still holds as active (each later snippet is compiled against them all). */

@@ -34,13 +34,17 @@ class CellEnduranceTest {
     void rerunExpressionCellsLeaveNoSnippetsBehindAndEarlyDefinitionsKeepWorking() {
         assertThat(run("int base = 7;\nint twice(int x) { return 2 * x; }\nrecord Pair(int a, int b) {}").isOk()).isTrue();
         long before = engine.activeSnippets();
+        int wrappers = 0;
         for (int i = 0; i < 60; i++) {
             String v = "v" + (i % 20);
-            CellResult r = run("int " + v + " = " + i + ";\n" + v + " * 2");
-            assertThat(r.value().plainText()).isEqualTo(String.valueOf(2 * i));
+            assertThat(run("int " + v + " = " + i + ";\n" + v + " * 2").value().plainText()).isEqualTo(String.valueOf(2 * i));
+            if (i == 19) assertThat(engine.activeSnippets() - before).as("20 variables; the temporaries ($N) are gone").isEqualTo(20);
+            if (i == 39) wrappers = engine.keptWrappers();
         }
-        // 20 variables, each defined three times; the 60 expression temporaries ($N) are gone
+        // re-running them changes neither what JShell compiles against nor how much wrapper source it keeps
         assertThat(engine.activeSnippets() - before).isEqualTo(20);
+        assertThat(wrappers).isPositive();
+        assertThat(engine.keptWrappers()).isEqualTo(wrappers);
         assertThat(run("twice(base) + new Pair(v3, 1).a()").value().plainText()).isEqualTo(String.valueOf(14 + 43));
     }
 
@@ -59,9 +63,10 @@ class CellEnduranceTest {
         assertThat(halt.error().message()).startsWith("Runtime.halt(1) is not available");
         assertThat(halt.error().line()).isEqualTo(2);
 
-        // inside a class the cell declares, and through a method reference
-        assertThat(run("class Quitter { void quit() { Runtime.getRuntime().exit(4); } }\nnew Quitter().quit()").error().message())
-                .startsWith("Runtime.exit(4) is not available");
+        // inside a class the cell declares, after switches (the rewrite walks their padded tables), and through a method reference
+        assertThat(run("class Quitter {\n  void quit(int k) {\n    switch (k) { case 1: case 2: case 3: return; default: break; }\n"
+                + "    switch (k) { case 10: return; case 1000: return; default: Runtime.getRuntime().exit(k); }\n  }\n}\n"
+                + "new Quitter().quit(4)").error().message()).startsWith("Runtime.exit(4) is not available");
         assertThat(run("java.util.function.IntConsumer bye = System::exit;\nbye.accept(5)").error().message())
                 .startsWith("System.exit(5) is not available");
         assertThat(run("1 + 1").value().plainText()).isEqualTo("2");
@@ -112,6 +117,12 @@ class CellEnduranceTest {
         assertThat(oom.error().name()).isEqualTo("java.lang.OutOfMemoryError");
         assertThat(oom.error().line()).isEqualTo(1);
         assertThat(run("String after = \"fine\";\nafter + \"!\"").value().plainText()).isEqualTo("\"fine!\"");
+    }
+
+    @Test
+    void classFilesTheGuardCannotReadAreLoadedAsTheyAre() {
+        byte[] notAClass = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+        assertThat(ExitGuard.rewrite(notAClass)).isSameAs(notAClass);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.llmworkbench.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,29 @@ import org.junit.jupiter.api.Test;
  * for 1,000 cells (1.25x and 64 MB; 1.5x and 128 MB) because this machine's cores are shared: a
  * median of 100 round trips moves by tens of percent when other work lands on them.
  */
-class KernelSoakTest {
+class KernelEnduranceTest {
     private static KernelSpec.Options options() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return KernelSpec.Options.defaults().withThreads(1).withClasspath(cp);
+    }
+
+    @Test
+    void systemExitInACellIsAnErrorReplyAndTheKernelLivesOn() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(options()), List.of())) {
+            KernelClient client = kernel.client();
+            String id = client.execute("int kept = 41;\nSystem.exit(3);");
+            KernelClient.Received error = kernel.require(client.iopub(id, "error", Duration.ofSeconds(120)), "error of System.exit(3)");
+            assertThat(error.content().get("ename").getAsString()).isEqualTo("SystemExit");
+            assertThat(error.content().get("evalue").getAsString()).startsWith("System.exit(3) is not available in a notebook cell");
+            KernelClient.Received reply = kernel.require(client.shellReply(id, Duration.ofSeconds(30)), "execute_reply");
+            assertThat(reply.content().get("status").getAsString()).isEqualTo("error");
+            kernel.require(kernel.awaitIdle(id, Duration.ofSeconds(30)), "idle");
+            String next = client.execute("kept + 1");
+            KernelClient.Received result = kernel.require(client.iopub(next, "execute_result", Duration.ofSeconds(30)), "result after exit");
+            assertThat(result.content().getAsJsonObject("data").get("text/plain").getAsString()).isEqualTo("42");
+            kernel.require(kernel.awaitIdle(next, Duration.ofSeconds(30)), "idle");
+            assertThat(kernel.shutdown(Duration.ofSeconds(30))).isZero();
+        }
     }
 
     @Test
