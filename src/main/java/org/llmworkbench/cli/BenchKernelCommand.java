@@ -130,15 +130,23 @@ public final class BenchKernelCommand implements Callable<Integer> {
             System.out.printf("soak (%s): %d cells in a fresh kernel; %d CPUs, load average %.1f%n",
                     w.name().toLowerCase(java.util.Locale.ROOT), soak, cpus, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             KernelBenchmark.Soak r = KernelBenchmark.soak(k, extra, w, soak);
-            System.out.printf("  after %d warm-up cells, round trip median: first 100 %.1f ms, last 100 %.1f ms (%.2fx); heap in use after GC %.0f -> %.0f MB "
+            System.out.printf("  after %d warm-up cells, round trip median: first 100 %.1f ms, last 100 %.1f ms (%.2fx); "
+                            + "kernel CPU for them %.0f ms, %.0f ms (%.2fx); heap in use after GC %.0f -> %.0f MB "
                             + "(%+.0f MB); RSS %.0f -> %.0f MB; a variable of cell 3 %s%n",
-                    r.warmupCells(), r.firstMedianMs(), r.lastMedianMs(), r.ratio(), r.heapBeforeMb(), r.heapAfterMb(), r.heapGrowthMb(),
+                    r.warmupCells(), r.firstMedianMs(), r.lastMedianMs(), r.ratio(), r.firstCpuMs(), r.lastCpuMs(), r.cpuRatio(), r.heapBeforeMb(), r.heapAfterMb(), r.heapGrowthMb(),
                     r.rssBeforeMb(), r.rssAfterMb(), r.earlyStateKept() ? "still works" : "was LOST");
             String p = w.name().toLowerCase(java.util.Locale.ROOT) + "_";
             json.put(p + "warmup_cells", r.warmupCells());
             json.put(p + "first100_ms_median", round(r.firstMedianMs()));
             json.put(p + "last100_ms_median", round(r.lastMedianMs()));
             json.put(p + "ratio", Math.round(r.ratio() * 100) / 100.0);
+            if (Double.isNaN(r.cpuRatio())) {
+                json.putNull(p + "cpu_ratio"); // no /proc here
+            } else {
+                json.put(p + "first100_cpu_ms", round(r.firstCpuMs()));
+                json.put(p + "last100_cpu_ms", round(r.lastCpuMs()));
+                json.put(p + "cpu_ratio", Math.round(r.cpuRatio() * 100) / 100.0);
+            }
             json.put(p + "heap_after_gc_mb_before", round(r.heapBeforeMb()));
             json.put(p + "heap_after_gc_mb_after", round(r.heapAfterMb()));
             json.put(p + "heap_growth_mb", round(r.heapGrowthMb()));

@@ -1,6 +1,9 @@
 package org.llmworkbench.kernel;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -131,10 +134,20 @@ public final class KernelBenchmark {
      * where /proc is missing), and whether a variable of cell 3 still answers at the end.
      */
     public record Soak(Workload workload, int cells, int warmupCells, double firstMedianMs, double lastMedianMs,
+                       double firstCpuMs, double lastCpuMs,
                        double heapBeforeMb, double heapAfterMb, double rssBeforeMb, double rssAfterMb,
                        boolean earlyStateKept) {
         public double ratio() {
             return lastMedianMs / firstMedianMs;
+        }
+
+        /**
+         * The kernel process's CPU time for the last 100 cells over that for the first 100 (NaN without
+         * /proc). Unlike round trips, CPU time does not count waiting for a core, so it shows the kernel's
+         * own slowdown even when other work shares the machine.
+         */
+        public double cpuRatio() {
+            return lastCpuMs / firstCpuMs;
         }
 
         public double heapGrowthMb() {
@@ -153,24 +166,31 @@ public final class KernelBenchmark {
         try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(kernelOptions), extraJvmOptions)) {
             int warmup = warmUp(kernel);
             double[] before = memory(kernel);
+            Path stat = Path.of("/proc", plainResult(kernel, "ProcessHandle.current().pid()"), "stat");
             List<Double> ms = new ArrayList<>(cells);
+            double[] cpu = new double[4]; // CPU ms at the start and end of the first and of the last 100 cells
             KernelClient client = kernel.client();
             for (int i = 0; i < cells; i++) {
+                if (i == 0) cpu[0] = cpuMs(stat);
+                if (i == cells - 100) cpu[2] = cpuMs(stat);
                 long c0 = System.nanoTime();
                 String id = client.execute(workload.cell(i));
                 KernelClient.Received reply = kernel.require(client.shellReply(id, CELL_TIMEOUT), "execute_reply of cell " + i);
                 kernel.require(kernel.awaitIdle(id, CELL_TIMEOUT), "idle after cell " + i);
                 ms.add((System.nanoTime() - c0) / 1e6);
+                if (i == 99) cpu[1] = cpuMs(stat);
                 if (!"ok".equals(reply.content().get("status").getAsString())) {
                     throw new IllegalStateException("soak cell " + i + " failed: " + reply.content());
                 }
             }
+            cpu[3] = cpuMs(stat);
             String early = workload == Workload.RERUN ? "v3" : "d3";
             String kept = plainResult(kernel, early + " + 1");
             boolean earlyStateKept = kept.equals(String.valueOf(workload == Workload.RERUN ? lastAssigned(cells, 3) + 1 : 4));
             double[] after = memory(kernel);
             kernel.shutdown(CELL_TIMEOUT);
             return new Soak(workload, cells, warmup, median(ms.subList(0, 100)), median(ms.subList(cells - 100, cells)),
+                    cpu[1] - cpu[0], cpu[3] - cpu[2],
                     before[0], after[0], before[1], after[1], earlyStateKept);
         }
     }
@@ -191,6 +211,21 @@ public final class KernelBenchmark {
         }
         return cells;
     }
+
+    /** User + system CPU time of a process from /proc/PID/stat, in ms (NaN where there is no /proc). */
+    static double cpuMs(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Linux's USER_HZ: /proc counts CPU time in these ticks, 100 a second on every mainstream architecture. */
+    private static final double CLOCK_TICKS = 100;
 
     /** The last value the rerun pattern gave vK: the largest i &lt; cells with i mod 20 == k. */
     private static int lastAssigned(int cells, int k) {

@@ -7,11 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A workshop day, shortened to 200 new declarations (300 re-run cells: {@code BenchKernelSoakTest}), over the wire protocol against a kernel in its own JVM:
- * cells must not get slower and the heap must not grow with them (issue: after 1,000 re-runs the
- * round trip had doubled and 235 MB stayed in use). The bounds here have margin over the targets
- * for 1,000 cells (1.25x and 64 MB; 1.5x and 128 MB) because this machine's cores are shared: a
- * median of 100 round trips moves by tens of percent when other work lands on them.
+ * The kernel in its own JVM, over the wire protocol, through a long day: a cell calling System.exit
+ * gets an error reply and the kernel lives on; 200 new declarations (300 re-runs: {@code
+ * BenchKernelSoakTest}) neither slow it down nor fill its heap beyond bounds that have margin over
+ * the targets for 1,000 cells (1.5x, 128 MB), since this machine's cores are shared.
  */
 class KernelEnduranceTest {
     private static KernelSpec.Options options() {
@@ -42,7 +41,8 @@ class KernelEnduranceTest {
     void twoHundredDistinctDeclarationsStayUsableWithoutSlowingDown() throws Exception {
         KernelBenchmark.Soak soak = KernelBenchmark.soak(options(), List.of(), KernelBenchmark.Workload.DISTINCT, 200);
         System.out.println(soak);
-        assertThat(soak.ratio()).as("last/first 100 round trip medians, %s", soak).isLessThan(2.0);
+        assertThat(soak.cpuRatio()).as("kernel CPU, last/first 100 cells, %s", soak).isLessThan(1.8);
+        assertThat(soak.ratio()).as("last/first 100 round trip medians, %s", soak).isLessThan(3.0);
         assertThat(soak.heapGrowthMb()).as("heap in use after GC, growth over the soak, %s", soak).isLessThan(64);
         assertThat(soak.earlyStateKept()).as("d3 from the fourth cell still works").isTrue();
     }
