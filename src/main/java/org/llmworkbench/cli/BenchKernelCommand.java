@@ -37,12 +37,21 @@ public final class BenchKernelCommand implements Callable<Integer> {
     @Option(names = "--cds", description = "First record a class-data archive (as 'kernel install' does) and start the kernels with it.")
     boolean cds;
 
+    @Option(names = "--soak", paramLabel = "N", description = "Instead: run N cells in one kernel (a long workshop day) and report "
+            + "first/last-100 round trip medians, heap in use after GC and RSS.")
+    Integer soak;
+
+    @Option(names = "--workload", paramLabel = "W", description = "With --soak: rerun (a 20-cell pattern re-run), distinct "
+            + "(a new declaration per cell) or both (default: ${DEFAULT-VALUE}).")
+    String workload = "both";
+
     @Override
     public Integer call() throws Exception {
         KernelSpec.Options k = KernelSpec.Options.defaults();
         if (threads != null) k = k.withThreads(threads);
         if (classpath != null) k = k.withClasspath(classpath);
         List<String> extra = new ArrayList<>(jvmOptions);
+        if (soak != null) return soak(k, extra);
         Path archiveDir = null;
         if (cds) {
             if (!ClassDataArchive.supports(k.classpath())) {
@@ -100,6 +109,54 @@ public final class BenchKernelCommand implements Callable<Integer> {
         json.put("cells", cell.size());
         json.put("cpus", cpus);
         json.put("load_average", round(load));
+        System.out.println(json);
+        return 0;
+    }
+
+    /** {@code --soak N}: one fresh kernel per workload, figures as one JSON line. */
+    private int soak(KernelSpec.Options k, List<String> extra) throws Exception {
+        List<KernelBenchmark.Workload> workloads = switch (workload) {
+            case "rerun" -> List.of(KernelBenchmark.Workload.RERUN);
+            case "distinct" -> List.of(KernelBenchmark.Workload.DISTINCT);
+            case "both" -> List.of(KernelBenchmark.Workload.RERUN, KernelBenchmark.Workload.DISTINCT);
+            default -> throw new IllegalArgumentException("--workload must be rerun, distinct or both, got '" + workload + "'");
+        };
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("bench", "kernel-soak");
+        json.put("cells", soak);
+        for (KernelBenchmark.Workload w : workloads) {
+            System.out.printf("soak (%s): %d cells in a fresh kernel; %d CPUs, load average %.1f%n",
+                    w.name().toLowerCase(java.util.Locale.ROOT), soak, cpus, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            KernelBenchmark.Soak r = KernelBenchmark.soak(k, extra, w, soak);
+            System.out.printf("  after %d warm-up cells, round trip median: first 100 %.1f ms, last 100 %.1f ms (%.2fx); "
+                            + "kernel CPU for them %.0f ms, %.0f ms (%.2fx); heap in use after GC %.0f -> %.0f MB "
+                            + "(%+.0f MB); RSS %.0f -> %.0f MB; a variable of cell 3 %s%n",
+                    r.warmupCells(), r.firstMedianMs(), r.lastMedianMs(), r.ratio(), r.firstCpuMs(), r.lastCpuMs(), r.cpuRatio(), r.heapBeforeMb(), r.heapAfterMb(), r.heapGrowthMb(),
+                    r.rssBeforeMb(), r.rssAfterMb(), r.earlyStateKept() ? "still works" : "was LOST");
+            String p = w.name().toLowerCase(java.util.Locale.ROOT) + "_";
+            json.put(p + "warmup_cells", r.warmupCells());
+            json.put(p + "first100_ms_median", round(r.firstMedianMs()));
+            json.put(p + "last100_ms_median", round(r.lastMedianMs()));
+            json.put(p + "ratio", Math.round(r.ratio() * 100) / 100.0);
+            if (Double.isNaN(r.cpuRatio())) {
+                json.putNull(p + "cpu_ratio"); // no /proc here
+            } else {
+                json.put(p + "first100_cpu_ms", round(r.firstCpuMs()));
+                json.put(p + "last100_cpu_ms", round(r.lastCpuMs()));
+                json.put(p + "cpu_ratio", Math.round(r.cpuRatio() * 100) / 100.0);
+            }
+            json.put(p + "heap_after_gc_mb_before", round(r.heapBeforeMb()));
+            json.put(p + "heap_after_gc_mb_after", round(r.heapAfterMb()));
+            json.put(p + "heap_growth_mb", round(r.heapGrowthMb()));
+            json.put(p + "rss_mb_before", round(r.rssBeforeMb()));
+            json.put(p + "rss_mb_after", round(r.rssAfterMb()));
+            json.put(p + "early_state_kept", r.earlyStateKept());
+        }
+        json.put("cpus", cpus);
+        json.put("load_average_start", round(load));
+        json.put("load_average_end", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.out.println(json);
         return 0;
     }

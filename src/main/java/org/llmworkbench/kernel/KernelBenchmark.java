@@ -1,6 +1,9 @@
 package org.llmworkbench.kernel;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,6 +112,146 @@ public final class KernelBenchmark {
             return new Run(coldStartMs, kernelInfoMs, find(log, SOCKETS, 1), find(log, ENGINE, 1),
                     find(log, ENGINE, 2), cells, engineMs, protocol, shutdownMs);
         }
+    }
+
+    /**
+     * What a long workshop day does to a kernel: the same cells re-run again and again
+     * ({@link Workload#RERUN}: a 20-cell pattern {@code int vK = i; vK * 2}, K = i mod 20) or ever new
+     * declarations ({@link Workload#DISTINCT}: {@code int dI = i; dI * 2}), one cell per round trip.
+     */
+    public enum Workload {
+        RERUN, DISTINCT;
+
+        String cell(int i) {
+            String name = this == RERUN ? "v" + (i % 20) : "d" + i;
+            return "int " + name + " = " + i + ";\n" + name + " * 2";
+        }
+    }
+
+    /**
+     * One soak: round trip medians of the first and the last 100 cells, the kernel's heap in use
+     * after a full GC and its resident set, before the first cell and after the last (MB; RSS is -1
+     * where /proc is missing), and whether a variable of cell 3 still answers at the end.
+     */
+    public record Soak(Workload workload, int cells, int warmupCells, double firstMedianMs, double lastMedianMs,
+                       double firstCpuMs, double lastCpuMs,
+                       double heapBeforeMb, double heapAfterMb, double rssBeforeMb, double rssAfterMb,
+                       boolean earlyStateKept) {
+        public double ratio() {
+            return lastMedianMs / firstMedianMs;
+        }
+
+        /**
+         * The kernel process's CPU time for the last 100 cells over that for the first 100 (NaN without
+         * /proc). Unlike round trips, CPU time does not count waiting for a core, so it shows the kernel's
+         * own slowdown even when other work shares the machine.
+         */
+        public double cpuRatio() {
+            return lastCpuMs / firstCpuMs;
+        }
+
+        public double heapGrowthMb() {
+            return heapAfterMb - heapBeforeMb;
+        }
+    }
+
+    /**
+     * Starts a kernel, warms it up, then runs {@code cells} cells of the workload. Warm-up runs trivial
+     * cells in rounds of 20 until two rounds' medians agree within 10% (at most 300 cells): otherwise the
+     * JIT compiling JShell's compiler would make the first 100 cells look slow and hide any slowdown.
+     */
+    public static Soak soak(KernelSpec.Options kernelOptions, List<String> extraJvmOptions, Workload workload, int cells)
+            throws Exception {
+        if (cells < 200 || cells > 1_000_000) throw new IllegalArgumentException("soak cells must be in 200..1000000, got " + cells);
+        try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(kernelOptions), extraJvmOptions)) {
+            int warmup = warmUp(kernel);
+            double[] before = memory(kernel);
+            Path stat = Path.of("/proc", plainResult(kernel, "ProcessHandle.current().pid()"), "stat");
+            List<Double> ms = new ArrayList<>(cells);
+            double[] cpu = new double[4]; // CPU ms at the start and end of the first and of the last 100 cells
+            KernelClient client = kernel.client();
+            for (int i = 0; i < cells; i++) {
+                if (i == 0) cpu[0] = cpuMs(stat);
+                if (i == cells - 100) cpu[2] = cpuMs(stat);
+                long c0 = System.nanoTime();
+                String id = client.execute(workload.cell(i));
+                KernelClient.Received reply = kernel.require(client.shellReply(id, CELL_TIMEOUT), "execute_reply of cell " + i);
+                kernel.require(kernel.awaitIdle(id, CELL_TIMEOUT), "idle after cell " + i);
+                ms.add((System.nanoTime() - c0) / 1e6);
+                if (i == 99) cpu[1] = cpuMs(stat);
+                if (!"ok".equals(reply.content().get("status").getAsString())) {
+                    throw new IllegalStateException("soak cell " + i + " failed: " + reply.content());
+                }
+            }
+            cpu[3] = cpuMs(stat);
+            String early = workload == Workload.RERUN ? "v3" : "d3";
+            String kept = plainResult(kernel, early + " + 1");
+            boolean earlyStateKept = kept.equals(String.valueOf(workload == Workload.RERUN ? lastAssigned(cells, 3) + 1 : 4));
+            double[] after = memory(kernel);
+            kernel.shutdown(CELL_TIMEOUT);
+            return new Soak(workload, cells, warmup, median(ms.subList(0, 100)), median(ms.subList(cells - 100, cells)),
+                    cpu[1] - cpu[0], cpu[3] - cpu[2],
+                    before[0], after[0], before[1], after[1], earlyStateKept);
+        }
+    }
+
+    private static int warmUp(KernelProcess kernel) {
+        double previous = Double.NaN;
+        int cells = 0;
+        while (cells < 300) {
+            List<Double> round = new ArrayList<>();
+            for (int i = 0; i < 20; i++, cells++) {
+                long c0 = System.nanoTime();
+                kernel.run("1 + 1", START_TIMEOUT);
+                round.add((System.nanoTime() - c0) / 1e6);
+            }
+            double m = median(round);
+            if (Math.abs(m - previous) <= 0.1 * previous) break;
+            previous = m;
+        }
+        return cells;
+    }
+
+    /** User + system CPU time of a process from /proc/PID/stat, in ms (NaN where there is no /proc). */
+    static double cpuMs(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Linux's USER_HZ: /proc counts CPU time in these ticks, 100 a second on every mainstream architecture. */
+    private static final double CLOCK_TICKS = 100;
+
+    /** The last value the rerun pattern gave vK: the largest i &lt; cells with i mod 20 == k. */
+    private static int lastAssigned(int cells, int k) {
+        return (cells - 1 - k) / 20 * 20 + k;
+    }
+
+    /** Heap in use after a full GC and resident set size (MB), as the kernel itself sees them. */
+    private static double[] memory(KernelProcess kernel) {
+        String probe = "System.gc(); System.gc();\n"
+                + "String.format(java.util.Locale.ROOT, \"%d %d\", "
+                + "java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), "
+                + "java.nio.file.Files.exists(java.nio.file.Path.of(\"/proc/self/status\")) ? "
+                + "java.nio.file.Files.readAllLines(java.nio.file.Path.of(\"/proc/self/status\")).stream()"
+                + ".filter(l -> l.startsWith(\"VmRSS:\")).mapToLong(l -> Long.parseLong(l.replaceAll(\"[^0-9]\", \"\")) * 1024)"
+                + ".findFirst().orElse(-1) : -1L)";
+        String[] parts = plainResult(kernel, probe).replace("\"", "").split(" ");
+        double rss = Long.parseLong(parts[1]);
+        return new double[] {Long.parseLong(parts[0]) / 1048576.0, rss < 0 ? -1 : rss / 1048576.0};
+    }
+
+    private static String plainResult(KernelProcess kernel, String code) {
+        KernelClient client = kernel.client();
+        String id = client.execute(code);
+        KernelClient.Received result = kernel.require(client.iopub(id, "execute_result", CELL_TIMEOUT), "result of " + code);
+        kernel.require(kernel.awaitIdle(id, CELL_TIMEOUT), "idle after " + code);
+        return result.content().getAsJsonObject("data").get("text/plain").getAsString();
     }
 
     private static long find(List<String> lines, Pattern p, int group) {

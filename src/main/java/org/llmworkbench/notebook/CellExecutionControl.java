@@ -46,6 +46,17 @@ final class CellExecutionControl extends DirectExecutionControl {
         return v != NO_VALUE;
     }
 
+    /** A cell's classes, with their System.exit / Runtime.halt calls made to fail the cell instead ({@link ExitGuard}). */
+    @Override
+    public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        ClassBytecodes[] guarded = new ClassBytecodes[classes.length];
+        for (int i = 0; i < classes.length; i++) {
+            byte[] bytes = ExitGuard.rewrite(classes[i].bytecodes());
+            guarded[i] = bytes == classes[i].bytecodes() ? classes[i] : new ClassBytecodes(classes[i].name(), bytes);
+        }
+        super.load(guarded);
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         Object[] result = new Object[1];

@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +46,9 @@ public final class NotebookEngine implements AutoCloseable {
     private final Set<String> classpath = new LinkedHashSet<>();
     private volatile boolean interrupted;
     private volatile boolean closed;
+    /** Snippet id to the cell line it starts on, for the running cell's snippets (tracebacks name their lines). */
+    private final Map<String, Integer> cellSnippetLines = new HashMap<>();
+    private final RetiredWrappers retired;
 
     public NotebookEngine() {
         this(List.of());
@@ -61,6 +66,7 @@ public final class NotebookEngine implements AutoCloseable {
                 .compilerOptions("-Xlint:none", "-proc:none")
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
+        this.retired = new RetiredWrappers(shell);
         this.magics = new Magics(this);
         for (String entry : jvmClasspath()) addToClasspath(entry);
         for (String entry : extraClasspath) addToClasspath(entry);
@@ -95,10 +101,12 @@ public final class NotebookEngine implements AutoCloseable {
         EXECUTION.lock();
         try {
             interrupted = false;
+            cellSnippetLines.clear();
             control.beginCell();
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome = magics.run(code);
+            retired.sweep();
             OutputCapture.flush();
             return outcome.error == null
                     ? CellResult.ok(outcome.value, System.nanoTime() - start)
@@ -111,6 +119,16 @@ public final class NotebookEngine implements AutoCloseable {
             CurrentCell.set(null);
             EXECUTION.unlock();
         }
+    }
+
+    /** How many compiled wrappers JShell keeps for stack traces (-1 when they can't be seen). */
+    int keptWrappers() {
+        return retired.kept();
+    }
+
+    /** How many snippets JShell still holds as active (each later snippet is compiled against them all). */
+    long activeSnippets() {
+        return shell.snippets().filter(sn -> shell.status(sn).isActive()).count();
     }
 
     /** Stops the running cell (from another thread): the kernel's interrupt_request. */
@@ -173,6 +191,8 @@ public final class NotebookEngine implements AutoCloseable {
         control.takeLastValue();
         List<SnippetEvent> events = shell.eval(source);
         Object raw = control.takeLastValue();
+        for (SnippetEvent e : events) if (e.causeSnippet() == null) cellSnippetLines.put(e.snippet().id(), line);
+        dropTemporaries(events);
         if (interrupted) return new SnippetResult(null, false, true, interruptedError());
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;
@@ -199,6 +219,21 @@ public final class NotebookEngine implements AutoCloseable {
             return new SnippetResult(null, false, true, null);
         }
         return new SnippetResult(null, false, true, null);
+    }
+
+    /**
+     * An expression cell leaves a {@code $N} variable behind in JShell. Nobody can see its name here (the
+     * value is shown, not {@code $N ==>}), yet every later snippet would be compiled with an import of it:
+     * a workshop day of re-run expression cells made each cell slower and the heap bigger. So it goes
+     * as soon as its value has been taken. Declarations the user wrote are never dropped.
+     */
+    private void dropTemporaries(List<SnippetEvent> events) {
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() == null && e.snippet() instanceof VarSnippet v
+                    && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && shell.status(v).isActive()) {
+                shell.drop(v);
+            }
+        }
     }
 
     /** Rich objects render as themselves; plain values show as JShell prints them ("abc" quoted, 42). */
@@ -251,29 +286,10 @@ public final class NotebookEngine implements AutoCloseable {
             name = ex.getClass().getName();
             message = ex.getMessage();
         }
-        String file = "#" + snippet.id();
-        int errLine = line;
-        List<String> trace = new ArrayList<>();
-        trace.add(name + (message == null ? "" : ": " + message));
-        boolean located = false;
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t != ex) trace.add("Caused by: " + (t instanceof EvalException ee2 ? ee2.getExceptionClassName() + ": " + ee2.getMessage() : t));
-            for (StackTraceElement el : t.getStackTrace()) {
-                if (file.equals(el.getFileName())) {
-                    int l = line + Math.max(0, el.getLineNumber() - 1);
-                    if (!located && t == ex) {
-                        errLine = l;
-                        located = true;
-                    }
-                    trace.add("    at cell line " + l);
-                } else if (el.getClassName().startsWith("REPL.")) {
-                    trace.add("    at an earlier cell (" + el.getMethodName() + ")");
-                } else {
-                    trace.add("    at " + el);
-                }
-            }
-        }
-        return new CellError(name, message, errLine, trace);
+        if (ExitGuard.ExitRefused.class.getName().equals(name)) name = "SystemExit";
+        CellTraceback.Built trace = CellTraceback.of(ex, name + (message == null ? "" : ": " + message),
+                cellSnippetLines, snippet.id(), line);
+        return new CellError(name, message, trace.line(), trace.lines());
     }
 
     private static CellError interruptedError() {

@@ -1,0 +1,49 @@
+package org.llmworkbench.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel in its own JVM, over the wire protocol, through a long day: a cell calling System.exit
+ * gets an error reply and the kernel lives on; 200 new declarations (300 re-runs: {@code
+ * BenchKernelSoakTest}) neither slow it down nor fill its heap beyond bounds that have margin over
+ * the targets for 1,000 cells (1.5x, 128 MB), since this machine's cores are shared.
+ */
+class KernelEnduranceTest {
+    private static KernelSpec.Options options() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return KernelSpec.Options.defaults().withThreads(1).withClasspath(cp);
+    }
+
+    @Test
+    void systemExitInACellIsAnErrorReplyAndTheKernelLivesOn() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(options()), List.of())) {
+            KernelClient client = kernel.client();
+            String id = client.execute("int kept = 41;\nSystem.exit(3);");
+            KernelClient.Received error = kernel.require(client.iopub(id, "error", Duration.ofSeconds(120)), "error of System.exit(3)");
+            assertThat(error.content().get("ename").getAsString()).isEqualTo("SystemExit");
+            assertThat(error.content().get("evalue").getAsString()).startsWith("System.exit(3) is not available in a notebook cell");
+            KernelClient.Received reply = kernel.require(client.shellReply(id, Duration.ofSeconds(30)), "execute_reply");
+            assertThat(reply.content().get("status").getAsString()).isEqualTo("error");
+            kernel.require(kernel.awaitIdle(id, Duration.ofSeconds(30)), "idle");
+            String next = client.execute("kept + 1");
+            KernelClient.Received result = kernel.require(client.iopub(next, "execute_result", Duration.ofSeconds(30)), "result after exit");
+            assertThat(result.content().getAsJsonObject("data").get("text/plain").getAsString()).isEqualTo("42");
+            kernel.require(kernel.awaitIdle(next, Duration.ofSeconds(30)), "idle");
+            assertThat(kernel.shutdown(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
+    void twoHundredDistinctDeclarationsStayUsableWithoutSlowingDown() throws Exception {
+        KernelBenchmark.Soak soak = KernelBenchmark.soak(options(), List.of(), KernelBenchmark.Workload.DISTINCT, 200);
+        System.out.println(soak);
+        assertThat(soak.cpuRatio()).as("kernel CPU, last/first 100 cells, %s", soak).isLessThan(1.8);
+        assertThat(soak.ratio()).as("last/first 100 round trip medians, %s", soak).isLessThan(3.0);
+        assertThat(soak.heapGrowthMb()).as("heap in use after GC, growth over the soak, %s", soak).isLessThan(64);
+        assertThat(soak.earlyStateKept()).as("d3 from the fourth cell still works").isTrue();
+    }
+}
