@@ -36,6 +36,14 @@ class PretrainCommandTest {
         assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
         assertThat(resumed.out()).contains("resuming after step 4");
         assertThat(resumed.lastJson().get("steps").asInt()).isEqualTo(6);
+
+        // continue pretraining from the exported Hugging Face directory: it starts where the first run ended
+        CliRun continued = CliRun.of("pretrain", "--preset", "workshop-base-smoke", "--out", dir.resolve("again").toString(),
+                "--steps", "2", "--eval-every", "2", "--init", out.resolve("hf").toString(), "--no-export");
+        assertThat(continued.code()).as(continued.out() + continued.err()).isZero();
+        String startLine = continued.out().lines().filter(l -> l.startsWith("step 0: train loss")).findFirst().orElseThrow();
+        double startLoss = Double.parseDouble(startLine.replaceAll(".*train loss ([0-9.]+),.*", "$1"));
+        assertThat(startLoss).isLessThan(json.get("train_loss").asDouble() + 0.05);
     }
 
     @Test
