@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 BenchTokenizerCommand.class,
                 AttentionBench.class,
                 BenchGenerateCommand.class,
+                BenchEvalCommand.class,
+                BenchTrainCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

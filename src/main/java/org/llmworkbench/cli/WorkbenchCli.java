@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 DatasetsCommand.class,
                 WeightsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
+                EvaluateCommand.class, RateCommand.class,
+                PretrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
@@ -77,6 +78,12 @@ final class IOPubSink implements OutputSink {
         request.publish(new PublishUpdateDisplayData(toJupyter(data, displayId)));
     }
 
+    @Override
+    public synchronized void clearOutput(boolean wait) {
+        flush();
+        request.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+    }
+
     /** The engine's mime bundle as jjava's message content (binary types are already base64 text). */
     static org.dflib.jjava.jupyter.kernel.display.DisplayData toJupyter(DisplayData data, String displayId) {
         org.dflib.jjava.jupyter.kernel.display.DisplayData out = new org.dflib.jjava.jupyter.kernel.display.DisplayData();
@@ -92,6 +99,7 @@ final class IOPubSink implements OutputSink {
             @Override public void stderr(String text) {}
             @Override public void display(DisplayData data, String displayId) {}
             @Override public void updateDisplay(DisplayData data, String displayId) {}
+            @Override public void clearOutput(boolean wait) {}
         };
     }
 }

@@ -33,6 +33,8 @@ public final class KernelProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>(spec.argv());
         argv.replaceAll(a -> a.equals("{connection_file}") ? connectionFile.toString() : a);
         argv.addAll(1, extraJvmOptions);
+        // its own history file, so a benchmark's thousand "1 + 1" stay out of the user's Up-arrow (options above may override)
+        argv.add(1, "-D" + KernelHistory.PROPERTY + "=" + dir.resolve(KernelHistory.FILE_NAME));
         argv.add(1, "-D" + WorkbenchKernel.TIMING_PROPERTY + "=true");
         argv.add(1, "-D" + WorkbenchKernel.LAUNCHED_PROPERTY + "=" + System.currentTimeMillis());
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -116,7 +118,14 @@ public final class KernelProcess implements AutoCloseable {
     public void close() throws IOException {
         client.close();
         if (process.isAlive()) process.destroyForcibly();
-        Files.deleteIfExists(connectionFile);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS); // gone, so it writes no more history beside the connection file
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+        }
         Files.deleteIfExists(dir);
     }
 }

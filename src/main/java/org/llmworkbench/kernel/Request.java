@@ -44,11 +44,20 @@ final class Request<T> {
         channel.sendMessage(new Message<>(message, content.getType(), content, null, metadata));
     }
 
-    /** An execute_reply with status "aborted" (jjava has no content class for it). */
+    /**
+     * A reply whose content is given field by field: for replies jjava's classes get wrong for the
+     * protocol (no "status" in kernel_info_reply, comm_info_reply, history_reply, ...) or lack
+     * (payloads, "aborted").
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
+    void reply(MessageType<?> type, Map<String, ?> content, Map<String, Object> metadata) {
+        channel.sendMessage(new Message(message.getIdentities(), new Header<>(message, type),
+                message.getHeader(), metadata == null ? Map.of() : metadata, content, null));
+    }
+
+    /** An execute_reply with status "aborted". */
     void replyAborted() {
-        channel.sendMessage(new Message(message.getIdentities(), new Header<>(message, MessageType.EXECUTE_REPLY),
-                message.getHeader(), Map.of("status", "aborted"), Map.of("status", "aborted"), null));
+        reply(MessageType.EXECUTE_REPLY, Map.of("status", "aborted"), Map.of("status", "aborted"));
     }
 
     /** Later execute requests already queued on this channel get "aborted" replies instead of running. */

@@ -8,12 +8,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.channels.HeartbeatChannel;
 import org.dflib.jjava.jupyter.channels.StdinChannel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -27,18 +31,13 @@ import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
-import org.dflib.jjava.jupyter.messages.reply.CommInfoReply;
+import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 import org.dflib.jjava.jupyter.messages.reply.CompleteReply;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
-import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
-import org.dflib.jjava.jupyter.messages.reply.HistoryReply;
-import org.dflib.jjava.jupyter.messages.reply.InspectReply;
-import org.dflib.jjava.jupyter.messages.reply.InterruptReply;
 import org.dflib.jjava.jupyter.messages.reply.IsCompleteReply;
-import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
-import org.dflib.jjava.jupyter.messages.reply.ShutdownReply;
 import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.InspectRequest;
 import org.dflib.jjava.jupyter.messages.request.IsCompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
@@ -75,6 +74,7 @@ public final class WorkbenchKernel {
     private final RequestChannel shell;
     private final RequestChannel control;
     private final CompletableFuture<NotebookEngine> engine;
+    private final KernelHistory history;
     private final AtomicInteger executionCount = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final boolean timing = Boolean.getBoolean(TIMING_PROPERTY);
@@ -84,6 +84,7 @@ public final class WorkbenchKernel {
     public WorkbenchKernel(KernelConnectionProperties connection) {
         this.connection = connection;
         this.engine = startEngine(timing, log);
+        this.history = new KernelHistory(KernelHistory.location(System.getenv()), log);
         HMACGenerator hmac;
         try {
             hmac = connection.createHMACGenerator();
@@ -221,8 +222,8 @@ public final class WorkbenchKernel {
         shell.on(MessageType.COMPLETE_REQUEST, this::complete);
         shell.on(MessageType.INSPECT_REQUEST, this::inspect);
         shell.on(MessageType.IS_COMPLETE_REQUEST, this::isComplete);
-        shell.on(MessageType.COMM_INFO_REQUEST, r -> r.reply(new CommInfoReply(Map.of())));
-        shell.on(MessageType.HISTORY_REQUEST, r -> r.reply(new HistoryReply(List.of())));
+        shell.on(MessageType.COMM_INFO_REQUEST, r -> r.reply(MessageType.COMM_INFO_REPLY, Map.of("status", "ok", "comms", Map.of()), null));
+        shell.on(MessageType.HISTORY_REQUEST, this::history);
     }
 
     static LanguageInfo languageInfo() {
@@ -242,9 +243,17 @@ public final class WorkbenchKernel {
     }
 
     private void kernelInfo(Request<?> r) {
-        r.reply(new KernelInfoReply(Header.PROTOCOL_VERISON, IMPLEMENTATION, Workbench.version(), languageInfo(), banner(),
-                List.of(new HelpLink("JShell", "https://docs.oracle.com/en/java/javase/17/jshell/"),
-                        new HelpLink("Java 17 API", "https://docs.oracle.com/en/java/javase/17/docs/api/"))));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("status", "ok");
+        info.put("protocol_version", Header.PROTOCOL_VERISON);
+        info.put("implementation", IMPLEMENTATION);
+        info.put("implementation_version", Workbench.version());
+        info.put("language_info", languageInfo());
+        info.put("banner", banner());
+        info.put("debugger", false);
+        info.put("help_links", List.of(new HelpLink("JShell", "https://docs.oracle.com/en/java/javase/17/jshell/"),
+                new HelpLink("Java 17 API", "https://docs.oracle.com/en/java/javase/17/docs/api/")));
+        r.reply(MessageType.KERNEL_INFO_REPLY, info, null);
     }
 
     private NotebookEngine engine() {
@@ -254,8 +263,15 @@ public final class WorkbenchKernel {
     private void execute(Request<ExecuteRequest> r) {
         ExecuteRequest req = r.content();
         boolean silent = req.isSilent();
-        int count = silent || !req.shouldStoreHistory() ? executionCount.get() : executionCount.incrementAndGet();
+        boolean store = !silent && req.shouldStoreHistory();
+        int count = store ? executionCount.incrementAndGet() : executionCount.get();
         if (!silent) r.publish(new PublishExecuteInput(req.getCode(), count));
+        if (store) history.input(count, req.getCode());
+        Optional<String> helpFor = helpTarget(req.getCode());
+        if (helpFor.isPresent()) {
+            page(r, helpFor.get(), count);
+            return;
+        }
         CellResult result;
         IOPubSink sink = new IOPubSink(r);
         try {
@@ -273,8 +289,9 @@ public final class WorkbenchKernel {
         if (result.isOk()) {
             if (!silent && result.value() != null && !result.value().isEmpty()) {
                 r.publish(new PublishExecuteResult(count, IOPubSink.toJupyter(result.value(), null)));
+                if (store) history.output(count, result.value().plainText());
             }
-            r.reply(new ExecuteReply(count, Map.of()), metadata);
+            r.reply(MessageType.EXECUTE_REPLY, executeOk(count, List.of()), metadata);
         } else {
             CellError error = result.error();
             List<String> traceback = traceback(error);
@@ -285,6 +302,31 @@ public final class WorkbenchKernel {
             if (req.shouldStopOnError()) r.abortQueued();
             r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
         }
+    }
+
+    static Map<String, Object> executeOk(int count, List<Map<String, Object>> payload) {
+        return Map.of("status", "ok", "execution_count", count, "user_expressions", Map.of(), "payload", payload);
+    }
+
+    private static final Pattern HELP = Pattern.compile("\\s*(?:\\?{1,2}\\s*([\\w$.]+)|([\\w$.]+)\\s*\\?{1,2})\\s*");
+
+    /** IPython's help syntax, {@code name?} or {@code ?name}: the name asked about (not Java, so no cell is mistaken for it). */
+    static Optional<String> helpTarget(String code) {
+        Matcher m = HELP.matcher(code);
+        if (!m.matches()) return Optional.empty();
+        return Optional.of(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
+    /** Answers {@code name?} as IPython does: the docs go to the frontend's pager, as a payload of the reply. */
+    private void page(Request<ExecuteRequest> r, String name, int count) {
+        Optional<String> doc = engine().inspect(name, name.length());
+        List<Map<String, Object>> payload = List.of();
+        if (doc.isPresent()) {
+            payload = List.of(Map.of("source", "page", "data", Map.of("text/plain", doc.get()), "start", 0));
+        } else {
+            r.publish(new PublishStream(PublishStream.StreamType.ERR, "no documentation found for " + name + "\n"));
+        }
+        r.reply(MessageType.EXECUTE_REPLY, executeOk(count, payload), Map.of("status", "ok"));
     }
 
     /** The engine's traceback, with the error and its cell line on top when the lines don't already say it. */
@@ -306,31 +348,48 @@ public final class WorkbenchKernel {
     private void inspect(Request<InspectRequest> r) {
         String code = r.content().getCode();
         Optional<String> doc = engine().inspect(code, charIndex(code, r.content().getCursorPos()));
-        org.dflib.jjava.jupyter.kernel.display.DisplayData data = new org.dflib.jjava.jupyter.kernel.display.DisplayData();
-        doc.ifPresent(data::putText);
-        r.reply(new InspectReply(doc.isPresent(), data));
+        r.reply(MessageType.INSPECT_REPLY, Map.of("status", "ok", "found", doc.isPresent(),
+                "data", doc.map(d -> Map.of("text/plain", d)).orElse(Map.of()), "metadata", Map.of()), null);
+    }
+
+    /** history_request: tail, range or search over this user's inputs of all sessions (see {@link KernelHistory}). */
+    private void history(Request<HistoryRequest> r) {
+        HistoryRequest req = r.content();
+        List<KernelHistory.Entry> entries = switch (req.getAccessType()) {
+            case TAIL -> history.tail(((HistoryRequest.Tail) req).getMaxReturnLength());
+            case RANGE -> {
+                HistoryRequest.Range q = (HistoryRequest.Range) req;
+                yield history.range(q.getSessionIndex(), q.getStart(), q.getStop());
+            }
+            case SEARCH -> {
+                HistoryRequest.Search q = (HistoryRequest.Search) req;
+                yield history.search(q.getPattern(), q.getMaxReturnLength(), q.filterUnique());
+            }
+        };
+        // each entry is [session, line, input], or [session, line, [input, output]] with output=True (output may be null)
+        List<List<Object>> rows = entries.stream()
+                .map(e -> List.<Object>of(e.session(), e.line(), req.includeOutput() ? Arrays.asList(e.input(), e.output()) : e.input()))
+                .toList();
+        r.reply(MessageType.HISTORY_REPLY, Map.of("status", "ok", "history", rows), null);
     }
 
     private void isComplete(Request<IsCompleteRequest> r) {
-        String status = engine().isComplete(r.content().getCode());
+        String code = r.content().getCode();
+        ConsoleInput input = ConsoleInput.of(code);
+        NotebookEngine e = engine.getNow(null);
+        // still starting: answer from the brackets rather than make a console wait (it gives up after 1 s)
+        String status = e != null ? e.isComplete(code) : input.needsMore() ? "incomplete" : "complete";
         r.reply(switch (status) {
             case "complete" -> IsCompleteReply.VALID_CODE;
-            case "incomplete" -> IsCompleteReply.getIncompleteReplyWithIndent(nextIndent(r.content().getCode()));
+            case "incomplete" -> IsCompleteReply.getIncompleteReplyWithIndent(input.nextIndent());
             case "invalid" -> IsCompleteReply.INVALID_CODE;
             default -> IsCompleteReply.UNKNOWN;
         });
     }
 
-    /** For a console: keep the last line's indentation, one level deeper after an opening brace. */
-    static String nextIndent(String code) {
-        String last = code.substring(code.lastIndexOf('\n') + 1);
-        String indent = last.substring(0, last.length() - last.stripLeading().length());
-        return last.strip().endsWith("{") ? indent + "    " : indent;
-    }
-
     private void interrupt(Request<?> r) {
         interruptCell();
-        r.reply(new InterruptReply());
+        r.reply(MessageType.INTERRUPT_REPLY, Map.of("status", "ok"), null);
     }
 
     private void interruptCell() {
@@ -340,7 +399,7 @@ public final class WorkbenchKernel {
 
     private void shutdown(Request<ShutdownRequest> r) {
         boolean restart = r.content().isRestart();
-        r.reply(restart ? ShutdownReply.SHUTDOWN_AND_RESTART : ShutdownReply.SHUTDOWN);
+        r.reply(MessageType.SHUTDOWN_REPLY, Map.of("status", "ok", "restart", restart), null);
         // the reply and the idle status must leave before the sockets close, so stop on another thread
         Thread t = new Thread(this::stop, "kernel-shutdown");
         t.start();
@@ -363,6 +422,7 @@ public final class WorkbenchKernel {
         context.close();
         NotebookEngine e = engine.getNow(null);
         if (e != null) e.close();
+        history.close();
         stopped.countDown();
     }
 

@@ -27,4 +27,18 @@ public final class Display {
     public static void html(String html) {
         display(new Html(html));
     }
+
+    /** Clears this cell's output now (IPython's {@code clear_output()}). */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /**
+     * Clears this cell's output; with {@code wait}, only when the next output arrives, so a loop
+     * that prints a fresh progress line or chart each step replaces the old one without flicker.
+     */
+    public static void clearOutput(boolean wait) {
+        OutputCapture.flush();
+        CurrentCell.sink().clearOutput(wait);
+    }
 }

@@ -299,6 +299,10 @@ public final class NotebookEngine implements AutoCloseable {
             int i = Math.min(cursor, code.length());
             while (i < code.length() && Character.isJavaIdentifierPart(code.charAt(i))) i++;
             if (i < code.length() && code.charAt(i) == '(') docs = analysis.documentation(code, i + 1, true);
+            // a bare method name (Math.max, no parenthesis): ask as if the call were being typed
+            else if (i > 0 && Character.isJavaIdentifierPart(code.charAt(i - 1))) {
+                docs = analysis.documentation(code.substring(0, i) + "(" + code.substring(i), i + 1, true);
+            }
         }
         if (docs.isEmpty()) return Optional.empty();
         StringBuilder out = new StringBuilder();

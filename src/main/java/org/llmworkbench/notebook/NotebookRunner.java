@@ -115,11 +115,11 @@ public final class NotebookRunner {
                 ObjectNode meta = (ObjectNode) cell.get("metadata");
                 meta.with("llm_workbench").put("wall_ms", Math.round(r.wallNanos() / 1e6));
                 if (r.isOk()) {
-                    r.result().ifPresent(v -> outputs.add(executeResult(v, cell.get("execution_count").asInt())));
+                    r.result().ifPresent(v -> sink.add(executeResult(v, cell.get("execution_count").asInt())));
                 } else {
                     error = r.error();
                     failedCell = i + 1;
-                    outputs.add(errorOutput(r.error()));
+                    sink.add(errorOutput(r.error()));
                     progress.println("✗ " + fileName + ", cell " + failedCell + ": " + r.error().summary());
                 }
             }
@@ -171,10 +171,14 @@ public final class NotebookRunner {
         return data;
     }
 
-    /** Turns a cell's output events into nbformat outputs, merging consecutive text of one stream. */
+    /**
+     * Turns a cell's output events into nbformat outputs, merging consecutive text of one stream;
+     * clearOutput removes what is there (with wait, when the next output comes, as a frontend does).
+     */
     static final class CollectingSink implements OutputSink {
         private final ArrayNode outputs;
         private final Map<String, List<ObjectNode>> byDisplayId = new HashMap<>();
+        private boolean clearBeforeNextOutput;
 
         CollectingSink(ArrayNode outputs) {
             this.outputs = outputs;
@@ -184,6 +188,7 @@ public final class NotebookRunner {
         @Override public void stderr(String text) { stream("stderr", text); }
 
         private synchronized void stream(String name, String text) {
+            clearIfPending();
             if (outputs.size() > 0) {
                 JsonNode last = outputs.get(outputs.size() - 1);
                 if ("stream".equals(last.path("output_type").asText()) && name.equals(last.path("name").asText())) {
@@ -207,6 +212,7 @@ public final class NotebookRunner {
         @Override
         public synchronized void display(DisplayData data, String displayId) {
             if (data.isEmpty()) return;
+            clearIfPending();
             ObjectNode o = outputs.addObject();
             o.put("output_type", "display_data");
             o.set("data", bundle(data));
@@ -217,6 +223,25 @@ public final class NotebookRunner {
         @Override
         public synchronized void updateDisplay(DisplayData data, String displayId) {
             for (ObjectNode o : byDisplayId.getOrDefault(displayId, List.of())) o.set("data", bundle(data));
+        }
+
+        /** The cell's result or error, after what it printed and showed. */
+        synchronized void add(ObjectNode output) {
+            clearIfPending();
+            outputs.add(output);
+        }
+
+        @Override
+        public synchronized void clearOutput(boolean wait) {
+            clearBeforeNextOutput = true;
+            if (!wait) clearIfPending();
+        }
+
+        private void clearIfPending() {
+            if (!clearBeforeNextOutput) return;
+            clearBeforeNextOutput = false;
+            outputs.removeAll();
+            byDisplayId.clear();
         }
     }
 }

@@ -12,6 +12,12 @@ public interface OutputSink {
     /** Replace the content of an earlier display with the same id. */
     void updateDisplay(DisplayData data, String displayId);
 
+    /**
+     * Clear what the cell has shown so far; with {@code wait}, only once it shows something new
+     * (Jupyter's clear_output). A sink that cannot take output back, like a console, keeps it.
+     */
+    default void clearOutput(boolean wait) {}
+
     /** A sink that prints text forms to the JVM's console; used when no notebook is listening. */
     static OutputSink console() {
         return new OutputSink() {

@@ -54,6 +54,20 @@ final class Jupyter {
         }
     }
 
+    /** Whether Debian's Python can import these modules (the test tools CI installs with Jupyter). */
+    static boolean pythonHas(String... modules) {
+        try {
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import " + String.join(", ", modules))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Installs the llm-workbench kernelspec under {@code home} (as {@code workbench kernel install --prefix home}). */
     static Jupyter install(Path home) throws IOException {
         String cp = System.getProperty("surefire.test.class.path");
@@ -70,6 +84,12 @@ final class Jupyter {
 
     /** Runs a command with this Jupyter's environment; output is stdout and stderr together. */
     Outcome run(List<String> command, Path workDir, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, workDir, timeoutSeconds, Map.of());
+    }
+
+    /** The same with more environment variables (they win over this Jupyter's). */
+    Outcome run(List<String> command, Path workDir, long timeoutSeconds, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(home, "process", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -80,6 +100,9 @@ final class Jupyter {
         env.put("JUPYTER_PLATFORM_DIRS", "1");
         env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
         env.put("DJL_OFFLINE", "true");
+        // kernels started here keep their history beside the test's kernelspec, never in the user's file
+        env.put(KernelHistory.ENV, home.resolve("kernel-history.json").toString());
+        env.putAll(extraEnv);
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -110,11 +110,12 @@ class KernelSpecTest {
     }
 
     @Test
-    void consolesGetTheNextLinesIndent() {
-        assertThat(WorkbenchKernel.nextIndent("for (int i = 0; i < 3; i++) {")).isEqualTo("    ");
-        assertThat(WorkbenchKernel.nextIndent("if (x) {\n    int y = 1;")).isEqualTo("    ");
-        assertThat(WorkbenchKernel.nextIndent("if (x) {\n    while (y) {")).isEqualTo("        ");
-        assertThat(WorkbenchKernel.nextIndent("int x = foo(1,")).isEmpty();
+    void ipythonsHelpSyntaxNamesWhatToPage() {
+        assertThat(WorkbenchKernel.helpTarget("Math.max?")).hasValue("Math.max");
+        assertThat(WorkbenchKernel.helpTarget("  ?String \n")).hasValue("String");
+        assertThat(WorkbenchKernel.helpTarget("List??")).hasValue("List");
+        assertThat(WorkbenchKernel.helpTarget("x ? a : b")).as("Java's conditional operator").isEmpty();
+        assertThat(WorkbenchKernel.helpTarget("Math.max(1, 2)")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,37 @@
+package org.llmworkbench.viz;
+
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.CategoryChart;
+import org.llmworkbench.eval.ResponseEvaluation;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EvalChartsTest {
+
+    @Test
+    void distributionCountsEveryScoredAnswerOnceInItsBin() {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        scores.put("tuned", new double[] {0.0, 0.05, 0.55, 1.0, Double.NaN});
+        CategoryChart chart = EvalCharts.distribution("t", "ROUGE-L", scores, 0, 1, 10);
+        List<? extends Number> counts = List.copyOf(chart.getSeriesMap().get("tuned").getYData());
+        assertThat(counts).hasSize(10);
+        assertThat(counts.get(0).intValue()).isEqualTo(2);
+        assertThat(counts.get(5).intValue()).isEqualTo(1);
+        assertThat(counts.get(9).intValue()).as("1.0 falls in the last bin").isEqualTo(1);
+        assertThat(counts.stream().mapToInt(Number::intValue).sum()).isEqualTo(4);
+    }
+
+    @Test
+    void metricBarsHaveOneSeriesPerModel() {
+        var a = new ResponseEvaluation.Summary("a.json", "base", 3, Map.of("rougeL_f1", 0.2, "token_f1", 0.3));
+        var b = new ResponseEvaluation.Summary("b.json", "tuned", 3, Map.of("rougeL_f1", 0.6, "token_f1", 0.7));
+        CategoryChart chart = EvalCharts.metricBars("t", List.of(a, b), List.of("rougeL_f1", "token_f1"));
+        assertThat(chart.getSeriesMap().keySet()).containsExactly("base", "tuned");
+        List<Number> tuned = List.copyOf(chart.getSeriesMap().get("tuned").getYData());
+        assertThat(tuned).containsExactly(0.6, 0.7);
+    }
+}
