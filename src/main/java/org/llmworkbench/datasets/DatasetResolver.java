@@ -1,17 +1,10 @@
 package org.llmworkbench.datasets;
 
-import org.llmworkbench.Workbench;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,12 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -212,54 +199,19 @@ public final class DatasetResolver {
 
     private record Fetched(long size, String sha256) {}
 
-    /** Streams the entry's URL into {@code into}, hashing as it goes. */
-    private Fetched fetch(DatasetEntry entry, Path into) throws IOException {
-        URI uri = entry.uri();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(responseTimeout)
-                .header("User-Agent", "llm-workbench/" + Workbench.version())
-                .GET()
-                .build();
-        HttpResponse<InputStream> response;
+    /** Streams the entry's URL into {@code into}, hashing as it goes ({@link Download}). */
+    private Fetched fetch(DatasetEntry entry, Path into) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(entry, "the connection timed out (offline or behind a proxy?)", e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable(entry, "the server did not answer within " + responseTimeout.toSeconds() + " s", e);
-        } catch (ConnectException e) {
-            String why = e.getMessage() == null ? "connection refused or host unreachable" : reason(e);
-            throw unreachable(entry, "cannot connect (" + why + "; offline?)", e);
-        } catch (IOException e) {
-            throw unreachable(entry, reason(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("dataset '" + entry.name() + "': download from " + uri + " was interrupted", e);
+            Download.Result r = Download.to(http, entry.uri(), into, responseTimeout, stallTimeout);
+            return new Fetched(r.size(), r.sha256());
+        } catch (Download.Failure f) {
+            throw switch (f.kind()) {
+                case UNREACHABLE, HTTP_STATUS -> unreachable(entry, f.getMessage(), f.getCause());
+                case TRUNCATED -> truncated(entry, f.received(), f.declared(), f.getMessage(), f.getCause());
+                case INTERRUPTED -> new DatasetException("dataset '" + entry.name() + "': download from " + entry.uri()
+                        + " was interrupted", f);
+            };
         }
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw unreachable(entry, "the server answered HTTP " + response.statusCode(), null);
-        }
-        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
-        MessageDigest digest = FileChecksums.newDigest();
-        AtomicLong received = new AtomicLong();
-        InputStream in = response.body();
-        StallWatchdog watchdog = new StallWatchdog(in, received, stallTimeout);
-        try (in; watchdog; OutputStream out = Files.newOutputStream(into)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
-                received.addAndGet(n);
-            }
-        } catch (IOException e) {
-            String why = watchdog.fired() ? "the server sent nothing for " + stallTimeout.toMillis() + " ms" : reason(e);
-            throw truncated(entry, received.get(), declared, why, e);
-        }
-        if (declared >= 0 && received.get() != declared) {
-            throw truncated(entry, received.get(), declared, "the connection ended early", null);
-        }
-        return new Fetched(received.get(), FileChecksums.hex(digest.digest()));
     }
 
     private Fetched extract(DatasetEntry entry, Path archive, Path into) {
@@ -324,11 +276,7 @@ public final class DatasetResolver {
     }
 
     private static String reason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && !m.isBlank()) return m;
-        }
-        return e.getClass().getSimpleName();
+        return Download.reason(e);
     }
 
     private static void deleteQuietly(Path p) {
@@ -337,49 +285,6 @@ public final class DatasetResolver {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // best effort: a leftover *.part file never carries a final name
-        }
-    }
-
-    /**
-     * The JDK's HTTP client has no read timeout once the body is streaming: a server that stops
-     * sending without closing would block the read forever. Closing the stream from another thread
-     * makes the blocked read fail instead.
-     */
-    private static final class StallWatchdog implements AutoCloseable {
-        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dataset-download-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-
-        private final AtomicBoolean fired = new AtomicBoolean();
-        private final ScheduledFuture<?> task;
-
-        StallWatchdog(InputStream in, AtomicLong progress, Duration stallTimeout) {
-            long periodMs = Math.max(10, stallTimeout.toMillis());
-            long[] last = {-1};
-            task = TIMER.scheduleAtFixedRate(() -> {
-                long now = progress.get();
-                if (now == last[0]) {
-                    fired.set(true);
-                    try {
-                        in.close();
-                    } catch (IOException ignored) {
-                        // the reader sees the stream closed either way
-                    }
-                    throw new IllegalStateException("stalled"); // cancels further runs
-                }
-                last[0] = now;
-            }, periodMs, periodMs, TimeUnit.MILLISECONDS);
-        }
-
-        boolean fired() {
-            return fired.get();
-        }
-
-        @Override
-        public void close() {
-            task.cancel(false);
         }
     }
 

@@ -12,9 +12,4 @@ public record Dense(NDArray weight, NDArray bias) {
     public NDArray forward(NDArray x) {
         return Linear.linear(x, weight, bias).singletonOrThrow();
     }
-
-    /** Output features (rows of the weight). */
-    public long outFeatures() {
-        return weight.getShape().get(0);
-    }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.StringJoiner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class ModelCommandsTest {
 
@@ -27,7 +29,10 @@ class ModelCommandsTest {
         assertThat(a.get("kv_cache").asBoolean()).isTrue();
         assertThat(b.get("kv_cache").asBoolean()).isFalse();
         assertThat(a.get("ids")).isEqualTo(b.get("ids"));
-        assertThat(a.get("tokens_per_s").asDouble()).isPositive();
+        // tokens/s is the new tokens over the whole generation time, prefill included
+        double totalMs = a.get("total_ms").asDouble();
+        assertThat(a.get("prefill_ms").asDouble()).isBetween(0.0, totalMs);
+        assertThat(a.get("tokens_per_s").asDouble()).isCloseTo(6 / (totalMs / 1000), withinPercentage(5));
     }
 
     @Test
@@ -109,12 +114,18 @@ class ModelCommandsTest {
         assertThat(json.get("results")).hasSize(4);
         for (JsonNode row : json.get("results")) {
             assertThat(row.get("model").asText()).isEqualTo("workshop-tiny");
-            assertThat(row.get("tokens_per_s").asDouble()).isPositive();
+            // seconds and tokens/s describe the same run (each rounded to 0.01)
+            double seconds = row.get("seconds").asDouble();
+            assertThat(row.get("new_tokens").asInt() / row.get("tokens_per_s").asDouble())
+                    .isCloseTo(seconds, within(0.006 + seconds / 100));
             assertThat(row.get("warmup_runs").asInt()).isBetween(2, 8);
         }
         assertThat(json.get("results").get(0).get("new_tokens").asInt()).isEqualTo(3);
         assertThat(json.get("results").get(0).get("kv_cache").asBoolean()).isTrue();
         assertThat(json.get("results").get(1).get("kv_cache").asBoolean()).isFalse();
-        assertThat(json.get("kv_cache_speedup").has("workshop-tiny@6")).isTrue();
+        JsonNode cached = json.get("results").get(2);
+        JsonNode uncached = json.get("results").get(3);
+        assertThat(json.get("kv_cache_speedup").get("workshop-tiny@6").asDouble())
+                .isCloseTo(cached.get("tokens_per_s").asDouble() / uncached.get("tokens_per_s").asDouble(), withinPercentage(5));
     }
 }

@@ -21,12 +21,6 @@ class GptModelTest {
 
     private static final GptConfig SMALL = new GptConfig(97, 16, 24, 2, 3, 0.1, false, false);
 
-    private static NDArray ids(NDManager m, int[] ids) {
-        long[] l = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) l[i] = ids[i];
-        return m.create(l, new Shape(1, ids.length));
-    }
-
     private static int[] randomIds(Random r, int n, int vocab) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) ids[i] = r.nextInt(vocab);
@@ -48,17 +42,17 @@ class GptModelTest {
                 int[] tokens = randomIds(r, cfg.contextLength(), cfg.vocabSize());
                 double[][] expected = ref.logits(tokens);
                 try (NDManager step = model.manager().newSubManager()) {
-                    float[] got = model.forward(ids(step, tokens)).toFloatArray();
+                    float[] got = model.forward(TestWeights.ids(step, tokens)).toFloatArray();
                     assertClose(expected, got, cfg.vocabSize(), cfg.toString());
                 }
                 // With a KV cache: prefill a few tokens, then feed one at a time.
                 try (KvCache cache = new KvCache(model); NDManager step = model.manager().newSubManager()) {
                     int prefill = 3;
                     int[] head = java.util.Arrays.copyOf(tokens, prefill);
-                    float[] first = model.forward(ids(step, head), cache, false).toFloatArray();
+                    float[] first = model.forward(TestWeights.ids(step, head), cache, false).toFloatArray();
                     assertClose(java.util.Arrays.copyOf(expected, prefill), first, cfg.vocabSize(), "prefill " + cfg);
                     for (int i = prefill; i < tokens.length; i++) {
-                        float[] one = model.forward(ids(step, new int[] {tokens[i]}), cache, true).toFloatArray();
+                        float[] one = model.forward(TestWeights.ids(step, new int[] {tokens[i]}), cache, true).toFloatArray();
                         assertClose(new double[][] {expected[i]}, one, cfg.vocabSize(), "decode " + i + " " + cfg);
                     }
                     assertThat(cache.length()).isEqualTo(tokens.length);
@@ -82,9 +76,9 @@ class GptModelTest {
     void lastPositionOnlyGivesLastRowOfFullLogits() {
         try (GptModel model = GptModel.create(SMALL, 1); NDManager step = model.manager().newSubManager()) {
             int[] tokens = {5, 9, 13, 2, 77};
-            float[] full = model.forward(ids(step, tokens)).toFloatArray();
+            float[] full = model.forward(TestWeights.ids(step, tokens)).toFloatArray();
             try (KvCache cache = new KvCache(model)) {
-                NDArray last = model.forward(ids(step, tokens), cache, true);
+                NDArray last = model.forward(TestWeights.ids(step, tokens), cache, true);
                 assertThat(last.getShape()).isEqualTo(new Shape(1, 1, 97));
                 float[] l = last.toFloatArray();
                 for (int j = 0; j < 97; j++) {
@@ -160,7 +154,7 @@ class GptModelTest {
         try (GptModel model = GptModel.create(SMALL, 5); NDManager step = model.manager().newSubManager()) {
             int[] tokens = {1, 2, 3, 4, 5, 6};
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = model.forward(ids(step, tokens), true);
+                NDArray logits = model.forward(TestWeights.ids(step, tokens), true);
                 NDArray loss = Losses.crossEntropy(logits, step.create(new long[] {2, 3, 4, 5, 6, 7}, new Shape(1, 6)), -100);
                 gc.backward(loss);
             }
@@ -170,16 +164,16 @@ class GptModelTest {
                 for (float f : g) norm += Math.abs(f);
                 assertThat(norm).as("gradient of %s", e.getKey()).isGreaterThan(0);
             }
-            float[] eval1 = model.forward(ids(step, tokens)).toFloatArray();
+            float[] eval1 = model.forward(TestWeights.ids(step, tokens)).toFloatArray();
             // Recording gradients inside a collector gives the same numbers.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                float[] recorded = model.forward(ids(step, tokens), false).toFloatArray();
+                float[] recorded = model.forward(TestWeights.ids(step, tokens), false).toFloatArray();
                 for (int i = 0; i < eval1.length; i++) {
                     assertThat(recorded[i]).isCloseTo(eval1[i], org.assertj.core.data.Offset.offset(1e-5f));
                 }
             }
-            float[] eval2 = model.forward(ids(step, tokens)).toFloatArray();
-            float[] train = model.forward(ids(step, tokens), true).toFloatArray();
+            float[] eval2 = model.forward(TestWeights.ids(step, tokens)).toFloatArray();
+            float[] train = model.forward(TestWeights.ids(step, tokens), true).toFloatArray();
             assertThat(eval2).containsExactly(eval1);
             assertThat(train).isNotEqualTo(eval1);
         }
@@ -204,7 +198,7 @@ class GptModelTest {
     @Test
     void contextOverflowIsAClearError() {
         try (GptModel model = GptModel.create(SMALL, 0); NDManager step = model.manager().newSubManager()) {
-            assertThatThrownBy(() -> model.forward(ids(step, new int[17])))
+            assertThatThrownBy(() -> model.forward(TestWeights.ids(step, new int[17])))
                     .hasMessageContaining("contextLength is 16");
         }
     }

@@ -2,6 +2,8 @@ package org.llmworkbench.model;
 
 import org.llmworkbench.model.io.NamedTensor;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import org.llmworkbench.model.reference.ReferenceGpt;
 
@@ -35,5 +37,15 @@ public final class TestWeights {
         Map<String, float[]> weights = new HashMap<>();
         model.stateDict().forEach((name, array) -> weights.put(name, array.toFloatArray()));
         return new ReferenceGpt(model.config(), weights);
+    }
+
+    /** Token ids [rows, tokens] in {@code manager}, one row per array (all of one length). */
+    public static NDArray ids(NDManager manager, int[]... rows) {
+        int tokens = rows[0].length;
+        long[] flat = new long[rows.length * tokens];
+        for (int b = 0; b < rows.length; b++) {
+            for (int t = 0; t < tokens; t++) flat[b * tokens + t] = rows[b][t];
+        }
+        return manager.create(flat, new Shape(rows.length, tokens));
     }
 }

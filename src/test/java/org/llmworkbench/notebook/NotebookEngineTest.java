@@ -118,11 +118,27 @@ class NotebookEngineTest {
         assertThat(r.error().line()).isEqualTo(5);
     }
 
-    /** Interrupts the running cell after {@code millis}, from another thread, as the kernel's interrupt does. */
-    private static Thread interruptAfter(long millis) {
+    /** A sink that tells when the cell has printed {@code marker}: the cell is running, not compiling. */
+    private static final class MarkerSink extends RecordingSink {
+        final java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
+        private final String marker;
+
+        MarkerSink(String marker) {
+            this.marker = marker;
+        }
+
+        @Override
+        public synchronized void stdout(String text) {
+            super.stdout(text);
+            if (text.contains(marker)) printed.countDown();
+        }
+    }
+
+    /** Interrupts the running cell, from another thread as the kernel's interrupt does, once it has printed its marker. */
+    private static Thread interruptWhenPrinted(MarkerSink sink) {
         Thread stopper = new Thread(() -> {
             try {
-                Thread.sleep(millis);
+                sink.printed.await();
             } catch (InterruptedException ignored) {
             }
             engine.interrupt();
@@ -133,10 +149,10 @@ class NotebookEngineTest {
 
     @Test
     void aRunningCellCanBeInterrupted() throws Exception {
-        RecordingSink s = new RecordingSink();
-        Thread stopper = interruptAfter(700);
+        MarkerSink s = new MarkerSink("looping");
+        Thread stopper = interruptWhenPrinted(s);
         long t0 = System.nanoTime();
-        CellResult r = run("long n = 0;\nwhile (true) { n++; }", s);
+        CellResult r = run("System.out.println(\"looping\");\nlong n = 0;\nwhile (true) { n++; }", s);
         stopper.join();
         assertThat(r.isOk()).isFalse();
         assertThat(r.error().name()).isEqualTo("InterruptedException");
@@ -187,9 +203,9 @@ class NotebookEngineTest {
 
     @Test
     void aCellInterruptedInSleepLeavesNoInterruptForTheNextCell() throws Exception {
-        RecordingSink s = new RecordingSink();
-        Thread stopper = interruptAfter(500);
-        CellResult r = run("Thread.sleep(60_000);", s);
+        MarkerSink s = new MarkerSink("sleeping");
+        Thread stopper = interruptWhenPrinted(s);
+        CellResult r = run("System.out.println(\"sleeping\");\nThread.sleep(60_000);", s);
         stopper.join();
         assertThat(r.error().name()).isEqualTo("InterruptedException");
         CellResult next = run("Thread.sleep(10);\nThread.currentThread().isInterrupted()", s);

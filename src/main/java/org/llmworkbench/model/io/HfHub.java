@@ -2,22 +2,14 @@ package org.llmworkbench.model.io;
 
 import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.Download;
 import org.llmworkbench.datasets.FileChecksums;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -139,30 +131,17 @@ public final class HfHub {
     }
 
     private String download(URI url, Path temp) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET().build();
-        HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | UnknownHostException | HttpConnectTimeoutException e) {
-            throw offline(url, temp, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("download of " + url + " interrupted", e);
-        } catch (IOException e) {
-            if (e.getCause() instanceof UnknownHostException || e.getCause() instanceof ConnectException) throw offline(url, temp, e);
-            throw e;
-        }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("download of " + url + " failed with HTTP " + response.statusCode()
-                        + (response.statusCode() == 404 ? ": check the repo and file name" : "")
-                        + (response.statusCode() == 401 || response.statusCode() == 403 ? ": the repo may be gated or private" : ""));
-            }
-            MessageDigest digest = FileChecksums.newDigest();
-            try (DigestInputStream in = new DigestInputStream(body, digest); OutputStream out = Files.newOutputStream(temp)) {
-                in.transferTo(out);
-            }
-            return FileChecksums.hex(digest.digest());
+            return Download.to(http, url, temp, Duration.ofMinutes(30), Duration.ofMinutes(2)).sha256();
+        } catch (Download.Failure f) {
+            throw switch (f.kind()) {
+                case UNREACHABLE -> offline(url, temp, f);
+                case HTTP_STATUS -> new IOException("download of " + url + " failed with HTTP " + f.status()
+                        + (f.status() == 404 ? ": check the repo and file name" : "")
+                        + (f.status() == 401 || f.status() == 403 ? ": the repo may be gated or private" : ""), f);
+                case TRUNCATED, INTERRUPTED -> new IOException("download of " + url + " failed: " + f.getMessage()
+                        + "; nothing was saved, try again", f);
+            };
         }
     }
 

@@ -11,6 +11,7 @@ import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.KvCache;
 import org.llmworkbench.model.TestWeights;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -22,6 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The decode step split across worker threads gives the ordinary forward pass's logits. */
 class ShardedDecodeTest {
+
+    @BeforeAll
+    static void loadEngine() {
+        ai.djl.engine.Engine.getEngine("PyTorch"); // the workers' JniUtils calls need the native library loaded
+    }
 
     @AfterEach
     void clearSetting() {
@@ -51,12 +57,9 @@ class ShardedDecodeTest {
         return out;
     }
 
+    /** Columns [from, to) of every row, as ids [rows, to - from]. */
     private static NDArray ids(NDManager m, int[][] rows, int from, int to) {
-        long[] flat = new long[rows.length * (to - from)];
-        for (int b = 0; b < rows.length; b++) {
-            for (int t = from; t < to; t++) flat[b * (to - from) + t - from] = rows[b][t];
-        }
-        return m.create(flat, new Shape(rows.length, to - from));
+        return TestWeights.ids(m, java.util.Arrays.stream(rows).map(r -> java.util.Arrays.copyOfRange(r, from, to)).toArray(int[][]::new));
     }
 
     @Test
