@@ -67,6 +67,13 @@ public final class ClassificationDataset {
         return maxLength;
     }
 
+    /** The first {@code n} examples. */
+    public ClassificationDataset head(int n) {
+        int m = Math.min(n, size());
+        return new ClassificationDataset(java.util.Arrays.asList(java.util.Arrays.copyOf(tokens, m)),
+                java.util.Arrays.copyOf(labels, m), padId, maxLength);
+    }
+
     /** Token count of the longest example before truncation. */
     public int longest() {
         int m = 0;
