@@ -63,6 +63,10 @@ public final class ClassificationDataset {
         return labels.clone();
     }
 
+    public int padId() {
+        return padId;
+    }
+
     public int maxLength() {
         return maxLength;
     }
