@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 WeightsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
                 PretrainCommand.class,
+                FinetuneCommand.class, ClassifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
