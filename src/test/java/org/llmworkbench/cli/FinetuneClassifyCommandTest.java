@@ -1,0 +1,62 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.llmworkbench.data.Datasets;
+import org.llmworkbench.finetune.Classifier;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/** Fine-tunes the seconds-long smoke base for one epoch, then classifies with the saved directory. */
+class FinetuneClassifyCommandTest {
+
+    @Test
+    void finetuneSavesAClassifierThatTheClassifyCommandLoads(@TempDir Path tmp) throws Exception {
+        assumeThat(Datasets.dataDir()).as("WORKBENCH_DATA_DIR points at the real datasets").isNotNull();
+        Path out = tmp.resolve("spam");
+        CliRun run = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", out.toString(),
+                "--mode", "last-block", "--blocks", "2", "--epochs", "1", "--lr", "1e-3");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode json = run.lastJson();
+        assertThat(json.get("command").asText()).isEqualTo("finetune classify");
+        assertThat(json.get("base").asText()).startsWith("workshop-base-smoke");
+        assertThat(json.get("test_accuracy_before").asDouble()).isBetween(0.3, 0.7);   // an untrained head on balanced data
+        assertThat(json.get("val_accuracy").asDouble()).isGreaterThan(0.75);
+        assertThat(json.get("test_accuracy").asDouble()).isGreaterThan(0.75);
+        assertThat(json.get("test_f1_spam").asDouble()).isBetween(0.5, 1.0);
+        assertThat(out.resolve("model/model.safetensors")).exists();
+        assertThat(Files.readString(out.resolve("classifier.json"))).contains("\"spam\"", "\"pad_id\" : 50256");
+
+        String longText = "free prize call now ".repeat(100);
+        CliRun c = CliRun.of("classify", "--model", out.toString(), "--text", "WINNER!! Claim your free prize now, call 09061701461",
+                "--text", longText);
+        assertThat(c.code()).as(c.err()).isZero();
+        JsonNode predictions = c.lastJson().get("predictions");
+        assertThat(predictions).hasSize(2);
+        assertThat(predictions.get(0).get("label").asText()).isIn("ham", "spam");
+        assertThat(predictions.get(0).get("truncated").asBoolean()).isFalse();
+        assertThat(predictions.get(1).get("truncated").asBoolean()).isTrue();
+        assertThat(predictions.get(1).get("tokens").asInt()).isEqualTo(128); // the smoke base's context length
+
+        // the saved directory gives the same probabilities as the command saw
+        try (Classifier loaded = Classifier.load(out)) {
+            assertThat(loaded.classify("WINNER!! Claim your free prize now, call 09061701461").probability())
+                    .isCloseTo(predictions.get(0).get("probability").asDouble(), org.assertj.core.api.Assertions.within(1e-4));
+        }
+
+        CliRun empty = CliRun.of("classify", "--model", out.toString(), "--text", "  ");
+        assertThat(empty.code()).isEqualTo(1);
+        assertThat(empty.err()).contains("text 1 is empty");
+        CliRun missing = CliRun.of("classify", "--model", tmp.resolve("nowhere").toString(), "--text", "hi");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no classifier at").contains("does not exist");
+        Files.createDirectories(tmp.resolve("other"));
+        CliRun foreign = CliRun.of("classify", "--model", tmp.resolve("other").toString(), "--text", "hi");
+        assertThat(foreign.err()).contains("classifier.json is missing");
+    }
+}
