@@ -142,8 +142,10 @@ public final class SmsSpam {
         return new ArrayList<>(messages.stringColumn("text").asList());
     }
 
+    /** Rows {@code order[from..to)} in that order (Tablesaw's {@code rows(int...)} would sort them back). */
     private static Table part(Table messages, int[] order, int from, int to, String name) {
-        Table t = messages.rows(java.util.Arrays.copyOfRange(order, from, to));
+        Table t = messages.emptyCopy();
+        for (int i = from; i < to; i++) t.append(messages.row(order[i]));
         t.setName(name);
         return t;
     }

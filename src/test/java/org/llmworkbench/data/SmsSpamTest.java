@@ -50,9 +50,15 @@ class SmsSpamTest {
         assertThat(split.test().rowCount()).isEqualTo(300);
         int spam = 0;
         for (Table t : List.of(split.train(), split.validation(), split.test())) {
-            for (int id : SmsSpam.labelIds(t)) spam += id;
+            int inPart = 0;
+            for (int id : SmsSpam.labelIds(t)) inPart += id;
+            // shuffled before the cut: every part holds both classes in about equal numbers
+            assertThat(inPart).as(t.name()).isBetween((int) (t.rowCount() * 0.4), (int) (t.rowCount() * 0.6));
+            spam += inPart;
         }
         assertThat(spam).isEqualTo(747);
+        int[] first20 = java.util.Arrays.copyOf(SmsSpam.labelIds(split.train()), 20);
+        assertThat(java.util.Arrays.stream(first20).sum()).isBetween(3, 17);
 
         split.save(tmp);
         assertThat(tmp.resolve("train.csv")).exists();
