@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 AttentionBench.class,
                 BenchGenerateCommand.class,
                 BenchTrainCommand.class,
+                BenchFinetuneCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

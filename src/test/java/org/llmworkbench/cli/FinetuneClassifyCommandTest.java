@@ -59,4 +59,21 @@ class FinetuneClassifyCommandTest {
         CliRun foreign = CliRun.of("classify", "--model", tmp.resolve("other").toString(), "--text", "hi");
         assertThat(foreign.err()).contains("classifier.json is missing");
     }
+
+    @Test
+    void benchFinetuneReportsTokensPerSecondForEveryMode() throws Exception {
+        assumeThat(Datasets.dataDir()).as("WORKBENCH_DATA_DIR points at the real datasets").isNotNull();
+        CliRun run = CliRun.of("bench", "finetune", "--shape", "workshop-base-smoke", "--steps", "2", "--warmup", "0");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode json = run.lastJson();
+        assertThat(json.get("command").asText()).isEqualTo("bench finetune");
+        for (String mode : new String[] {"last_block", "full", "lora"}) {
+            assertThat(json.get(mode + "_tokens_per_s").asLong()).as(mode).isPositive();
+        }
+        // workshop-base-smoke: GPT-2 vocabulary, 32 wide, 2 blocks, tied head; class head 2 x 32 + 2
+        long block = org.llmworkbench.model.GptConfig.preset("gpt2-small").withNHeads(2).withEmbDim(32).withQkvBias(true).blockParameterCount();
+        assertThat(json.get("last_block_trainable").asLong()).isEqualTo(block + 64 + 66);
+        assertThat(json.get("lora_trainable").asLong()).isEqualTo(2 * 16 * (4 * 64 + 2 * 160) + 16 * 34);
+        assertThat(json.get("full_trainable").asLong()).isGreaterThan(json.get("last_block_trainable").asLong());
+    }
 }
