@@ -49,6 +49,13 @@ class FinetuneClassifyCommandTest {
                     .isCloseTo(predictions.get(0).get("probability").asDouble(), org.assertj.core.api.Assertions.within(1e-4));
         }
 
+        Path messages = tmp.resolve("messages.txt");
+        Files.writeString(messages, "Ok lar... Joking wif u oni...\n\nFree entry in 2 a wkly comp to win FA Cup final tkts\n");
+        CliRun fromFile = CliRun.of("classify", "--model", out.toString(), "--file", messages.toString());
+        assertThat(fromFile.code()).as(fromFile.err()).isZero();
+        assertThat(fromFile.lastJson().get("predictions")).hasSize(2); // the blank line is skipped
+        assertThat(fromFile.lines().get(0)).matches("(ham|spam)\t\\d\\.\\d{4}\tOk lar\\.\\.\\. Joking wif u oni\\.\\.\\.");
+
         CliRun empty = CliRun.of("classify", "--model", out.toString(), "--text", "  ");
         assertThat(empty.code()).isEqualTo(1);
         assertThat(empty.err()).contains("text 1 is empty");
