@@ -1,6 +1,7 @@
 package org.llmworkbench.data;
 
 import org.llmworkbench.AtomicFiles;
+import org.llmworkbench.datasets.Datasets;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

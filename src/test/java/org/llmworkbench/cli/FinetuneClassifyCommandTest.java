@@ -3,7 +3,7 @@ package org.llmworkbench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.finetune.Classifier;
 
 import java.nio.file.Files;

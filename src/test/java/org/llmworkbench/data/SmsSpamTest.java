@@ -2,7 +2,8 @@ package org.llmworkbench.data;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.text.Tokenizers;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
@@ -105,7 +106,7 @@ class SmsSpamTest {
 
         assertThatThrownBy(() -> new ClassificationDataset(List.of(new int[0]), new int[]{0}, 0, 4))
                 .hasMessageContaining("example 0 has no tokens");
-        assertThatThrownBy(() -> ClassificationDataset.encode(BpeTokenizer.gpt2(), List.of("hi", " "), new int[]{0, 1}, 50256, 8))
+        assertThatThrownBy(() -> ClassificationDataset.encode(Tokenizers.gpt2(), List.of("hi", " "), new int[]{0, 1}, 50256, 8))
                 .hasMessageContaining("text 1 is empty");
     }
 
@@ -113,7 +114,7 @@ class SmsSpamTest {
     void bookSplitMessagesFitGpt2sContextAfterEncoding() {
         realFile();
         SmsSpam.Split split = SmsSpam.bookSplit(123);
-        ClassificationDataset train = ClassificationDataset.encode(BpeTokenizer.gpt2(), SmsSpam.texts(split.train()),
+        ClassificationDataset train = ClassificationDataset.encode(Tokenizers.gpt2(), SmsSpam.texts(split.train()),
                 SmsSpam.labelIds(split.train()), 50256, 1024);
         assertThat(train.size()).isEqualTo(1_045);
         assertThat(train.longest()).isBetween(50, 1024); // the book's longest training message has 120 tokens

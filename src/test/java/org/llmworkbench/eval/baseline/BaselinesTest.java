@@ -1,7 +1,7 @@
 package org.llmworkbench.eval.baseline;
 
 import org.junit.jupiter.api.Test;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.data.SmsSpam;
 import tech.tablesaw.api.Table;
 
