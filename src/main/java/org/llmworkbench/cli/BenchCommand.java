@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 BenchGenerateCommand.class,
                 BenchEvalCommand.class,
                 BenchTrainCommand.class,
+                BenchFinetuneCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class, PerplexityCommand.class,
                 EvaluateCommand.class, RateCommand.class,
                 PretrainCommand.class,
+                FinetuneCommand.class, ClassifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {

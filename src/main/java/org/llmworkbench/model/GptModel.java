@@ -166,6 +166,23 @@ public final class GptModel implements AutoCloseable {
         return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
     }
 
+    /**
+     * The final normalized hidden states [batch, tokens, embDim]: everything but the output head.
+     * A classification head reads these instead of the vocabulary logits.
+     */
+    public NDArray hidden(NDArray tokenIds, boolean training) {
+        int tokens = checkIds(tokenIds, null);
+        NDArray x = embed(tokenIds, 0);
+        if (training && config.dropRate() > 0) {
+            x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
+        }
+        NDArray mask = causalMask.get(tokenIds.getManager(), new NDIndex("0:{}, :{}", tokens, tokens));
+        for (TransformerBlock block : blocks) {
+            x = block.forward(x, mask, null, training);
+        }
+        return finalNorm.forward(x);
+    }
+
     /** The number of tokens per row; fails unless the ids are [batch, tokens] and fit after the cache. */
     public int checkIds(NDArray tokenIds, KvCache cache) {
         Shape shape = tokenIds.getShape();

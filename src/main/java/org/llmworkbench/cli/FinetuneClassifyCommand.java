@@ -1,0 +1,135 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.data.SmsSpam;
+import org.llmworkbench.finetune.ClassifierTraining;
+import org.llmworkbench.finetune.FinetuneMode;
+import org.llmworkbench.finetune.LoraConfig;
+import org.llmworkbench.finetune.SpamClassifier;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.train.BaseModels;
+import org.llmworkbench.train.TrainedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench finetune classify}: the book's chapter 6 from the command line. Loads a base
+ * model, fine-tunes a spam classifier on the balanced SMS split, saves it as one directory and
+ * ends with one JSON line of accuracies, F1 and wall time.
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Fine-tune a spam classifier on the balanced SMS split and save it to --out. Ends with one JSON line.")
+public final class FinetuneClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--base", defaultValue = "gpt2",
+            description = "gpt2, gpt2-medium, …, workshop-base, workshop-base-smoke, or a Hugging Face GPT-2 directory (default ${DEFAULT-VALUE}; offline falls back to workshop-base).")
+    String base;
+
+    @Option(names = "--data", defaultValue = SmsSpam.DATASET, description = "Dataset: sms-spam, or a directory with train.csv, validation.csv, test.csv (label,text).")
+    String data;
+
+    @Option(names = "--out", required = true, description = "Directory to save the classifier into.")
+    Path out;
+
+    @Option(names = "--mode", defaultValue = "last-block", description = "last-block, full or lora (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--blocks", defaultValue = "1", description = "Trainable last blocks in last-block mode (default ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank (default ${DEFAULT-VALUE}).")
+    int loraRank;
+
+    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha; adapters are scaled by alpha/rank (default ${DEFAULT-VALUE}).")
+    double loraAlpha;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", description = "AdamW learning rate (default 5e-5; 8e-4 with lora, as the book).")
+    Double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Messages per batch (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--random-init", description = "Same architecture as the base, random weights (does pretraining help?).")
+    boolean randomInit;
+
+    @Option(names = "--seed", defaultValue = "123", description = "Seed for the split, head, LoRA and shuffling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        FinetuneMode m = FinetuneMode.parse(mode);
+        ClassifierTraining.Settings settings = ClassifierTraining.Settings.book().withMode(m).withTrainableBlocks(blocks)
+                .withLora(new LoraConfig(loraRank, loraAlpha)).withEpochs(epochs).withBatchSize(batchSize)
+                .withLearningRate(lr != null ? lr : m == FinetuneMode.LORA ? 8e-4 : 5e-5).withWeightDecay(weightDecay)
+                .withSeed(seed);
+        long t0 = System.nanoTime();
+        TrainedModel baseModel = loadBase(base);
+        GptModel model = baseModel.model();
+        String source = baseModel.source();
+        if (randomInit) {
+            model = GptModel.create(baseModel.model().config(), seed);
+            baseModel.model().close();
+            source = "random weights, shape of " + source;
+        }
+        SmsSpam.Split split = Files.isDirectory(Path.of(data)) ? SmsSpam.Split.load(Path.of(data)) : splitOf(data);
+        SpamClassifier.Data d = SpamClassifier.data(split, baseModel.tokenizer(), model.config().contextLength());
+        System.out.printf("base: %s%nsplit: %,d train / %,d validation / %,d test messages; mode %s%n", source,
+                d.train().size(), d.validation().size(), d.test().size(), m.cliName());
+        SpamClassifier.Outcome o = SpamClassifier.finetune(model, "gpt2", d, settings, List.of(new ProgressLine(System.out, System.console() != null)));
+        try {
+            o.classifier().save(out, Map.of("base", source, "mode", m.cliName(), "epochs", String.valueOf(epochs),
+                    "learning_rate", String.valueOf(settings.learningRate()), "seed", String.valueOf(seed)));
+            System.out.printf("accuracy before: train %.2f%%, validation %.2f%%, test %.2f%%%n", 100 * o.before()[0],
+                    100 * o.before()[1], 100 * o.before()[2]);
+            System.out.printf("accuracy after:  train %.2f%%, validation %.2f%%, test %.2f%%; saved to %s%n",
+                    100 * o.train().accuracy(), 100 * o.validation().accuracy(), 100 * o.test().accuracy(), out);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "finetune classify");
+            json.put("base", source);
+            json.put("mode", m.cliName());
+            json.put("trainable_parameters", o.training().trainable());
+            json.put("train_accuracy", round(o.train().accuracy()));
+            json.put("val_accuracy", round(o.validation().accuracy()));
+            json.put("test_accuracy", round(o.test().accuracy()));
+            json.put("test_f1_spam", round(o.test().f1(1)));
+            json.put("test_accuracy_before", round(o.before()[2]));
+            json.put("tokens_per_s", Math.round(o.training().training().tokensPerSecond()));
+            json.put("wall_s", round((System.nanoTime() - t0) / 1e9));
+            json.put("out", out.toString());
+            System.out.println(new ObjectMapper().writeValueAsString(json));
+            return 0;
+        } finally {
+            o.classifier().close();
+        }
+    }
+
+    static TrainedModel loadBase(String base) throws java.io.IOException {
+        Path dir = Path.of(base);
+        if (Files.isDirectory(dir)) return TrainedModel.fromHuggingFace(dir);
+        return BaseModels.load(base);
+    }
+
+    private SmsSpam.Split splitOf(String name) {
+        if (!name.equals(SmsSpam.DATASET)) {
+            throw new IllegalArgumentException("unknown --data '" + name + "': use sms-spam or a directory with train.csv, validation.csv, test.csv");
+        }
+        return SmsSpam.bookSplit(seed);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+}
