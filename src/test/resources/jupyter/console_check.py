@@ -57,17 +57,18 @@ def main():
     seen["block_ran"] = True
     first.expect(r"In \[")
     first.send("int answer = 6 * 7;\r")
-    first.expect(r"In \[")
+    # the prompt's number, not just "In [": the console redraws the current prompt while a line is typed
+    first.expect(r"In \[3\]")
     leave(first)
 
     second = console()
     second.send(UP)
     second.expect(drawn("int answer = 6 * 7;"))
     second.send("\r")
-    second.expect(r"In \[")
+    second.expect(r"In \[2\]")
     second.send("answer * 10\r")
     seen["recalled_value"] = "420" if second.expect(["420", "cannot find symbol"]) == 0 else "missing"
-    second.expect(r"In \[")
+    second.expect(r"In \[3\]")
     leave(second)
 
 
