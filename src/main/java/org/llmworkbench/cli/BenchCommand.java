@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 BenchTokenizerCommand.class,
                 AttentionBench.class,
                 BenchGenerateCommand.class,
+                BenchTrainCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

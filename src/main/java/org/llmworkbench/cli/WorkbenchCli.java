@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 DatasetsCommand.class,
                 WeightsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
+                PretrainCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {

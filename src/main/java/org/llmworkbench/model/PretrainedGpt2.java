@@ -52,12 +52,17 @@ public final class PretrainedGpt2 {
     /** The model's weights as a checkpoint that {@link HfGpt2Layout#save} writes in Hugging Face layout. */
     public static Gpt2Checkpoint toCheckpoint(GptModel model) {
         GptConfig c = model.config();
-        if (!c.qkvBias()) {
-            throw new IllegalArgumentException("GPT-2's Hugging Face layout has query/key/value biases; "
-                    + "this model was built with qkvBias=false");
-        }
         HfGpt2Config hf = new HfGpt2Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(),
                 LayerNorm.EPS, c.tiedHead());
-        return new Gpt2Checkpoint(hf, StateDict.fromNDArrays(model.stateDict()));
+        StateDict state = StateDict.fromNDArrays(model.stateDict());
+        if (!c.qkvBias()) {
+            // GPT-2's layout always has query/key/value biases: zeros compute exactly what no bias does
+            for (int i = 0; i < c.nLayers(); i++) {
+                for (String w : new String[] {"W_query", "W_key", "W_value"}) {
+                    state.put(NamedTensor.of("trf_blocks." + i + ".att." + w + ".bias", new float[c.embDim()], c.embDim()));
+                }
+            }
+        }
+        return new Gpt2Checkpoint(hf, state);
     }
 }

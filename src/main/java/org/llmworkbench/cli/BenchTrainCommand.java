@@ -1,0 +1,184 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.data.Batch;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.train.AdamW;
+import org.llmworkbench.train.BatchSource;
+import org.llmworkbench.train.LanguageModelObjective;
+import org.llmworkbench.train.TrainConfig;
+import org.llmworkbench.train.TrainResult;
+import org.llmworkbench.train.Trainer;
+import org.llmworkbench.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench bench train}: training throughput of the full loop (forward, cross-entropy,
+ * backward, clipping, AdamW) on random token ids, for (a) a 4-layer, 128-wide GPT with GPT-2's
+ * vocabulary, ctx 128, batch 8 and (b) GPT-2 small (untied), ctx 256, batch 2; with
+ * {@code --pytorch}, the same models trained by PyTorch ({@code bench/train_twin.py} on Debian's
+ * {@code /usr/bin/python3}) right after, in the same run. Ends with one JSON line.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Training tokens/s, peak RSS and RSS drift; --pytorch runs PyTorch's twin in the same run. Ends with one JSON line.")
+public final class BenchTrainCommand implements Callable<Integer> {
+
+    @Option(names = "--cases", split = ",", defaultValue = "a,b", description = "a (4x128, ctx 128, batch 8), b (gpt2-small, ctx 256, batch 2).")
+    List<String> cases;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per case after warm-up (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--drift-steps", defaultValue = "200", description = "Steps of case a over which RSS drift is measured (0 = skip).")
+    int driftSteps;
+
+    @Option(names = "--pytorch", description = "Also run PyTorch's twin (needs /usr/bin/python3 with torch: apt-get install python3-torch).")
+    boolean pytorch;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --pytorch.")
+    String python;
+
+    static GptConfig shape(String name) {
+        return switch (name) {
+            case "a" -> new GptConfig(GptConfig.GPT2_VOCAB, 128, 128, 4, 4, 0.1, false, false);
+            case "b" -> GptConfig.preset("gpt2-small").withContextLength(256);
+            default -> throw new IllegalArgumentException("unknown case '" + name + "': use a or b");
+        };
+    }
+
+    static int batch(String name) {
+        return name.equals("a") ? 8 : 2;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", "bench train");
+        json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+        for (String c : cases) {
+            Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
+            System.out.printf("case %s (llm-workbench): %,.0f tokens/s, peak RSS %.0f MB%s%n", c, ours.get("tokens_per_s"),
+                    ((Number) ours.get("peak_rss_mb")).doubleValue(),
+                    ours.containsKey("rss_drift_pct") ? String.format(", RSS drift %.1f%% over %d steps", ours.get("rss_drift_pct"), driftSteps) : "");
+            json.put(c, ours);
+        }
+        if (pytorch) {
+            for (String c : cases) {
+                JsonNode torch = runTwin(c);
+                double ratio = ((Number) ((Map<?, ?>) json.get(c)).get("tokens_per_s")).doubleValue() / torch.get("tokens_per_s").asDouble();
+                System.out.printf("case %s (PyTorch %s): %,.0f tokens/s, peak RSS %.0f MB -> ours / PyTorch = %.2fx%n", c,
+                        torch.get("torch").asText(), torch.get("tokens_per_s").asDouble(), torch.get("peak_rss_mb").asDouble(), ratio);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> ours = (Map<String, Object>) json.get(c);
+                ours.put("pytorch", torch);
+                ours.put("ratio_vs_pytorch", Math.round(ratio * 1000) / 1000.0);
+            }
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(json));
+        return 0;
+    }
+
+    private Map<String, Object> run(String c, int totalSteps, int drift) {
+        GptConfig config = shape(c);
+        int batch = batch(c);
+        int ctx = config.contextLength();
+        long[] timings = new long[Math.max(totalSteps, drift) + 1];
+        double[] rss = new double[timings.length];
+        int stepsToRun = Math.max(totalSteps, drift);
+        try (GptModel model = GptModel.create(config, 1)) {
+            BatchSource<Batch> random = new BatchSource<>() {
+                public int batchesPerEpoch() { return 50; }
+                public Iterator<Batch> epoch(int epoch) {
+                    SplittableRandom r = new SplittableRandom(epoch);
+                    List<Batch> list = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        int[][] in = new int[batch][ctx];
+                        int[][] out = new int[batch][ctx];
+                        for (int b = 0; b < batch; b++) for (int t = 0; t < ctx; t++) {
+                            in[b][t] = r.nextInt(config.vocabSize());
+                            out[b][t] = r.nextInt(config.vocabSize());
+                        }
+                        list.add(new Batch(in, out, new int[batch]));
+                    }
+                    return list.iterator();
+                }
+            };
+            TrainConfig tc = TrainConfig.builder().maxSteps(stepsToRun).learningRate(4e-4).weightDecay(0.1)
+                    .decay(AdamW.DecayPolicy.ALL).clipNorm(1.0).build();
+            long[] last = {System.nanoTime()};
+            Trainer<Batch> trainer = Trainer.builder(model.parameters(), new LanguageModelObjective(model), random, tc)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onStep(Step s) {
+                            long now = System.nanoTime();
+                            timings[(int) s.step()] = now - last[0];
+                            last[0] = now;
+                            rss[(int) s.step()] = rssMb("VmRSS");
+                        }
+                    }).build();
+            TrainResult r = trainer.run();
+            long timed = 0;
+            for (int s = warmup + 1; s <= totalSteps; s++) timed += timings[s];
+            double tokensPerSecond = (double) (totalSteps - warmup) * batch * ctx / (timed / 1e9);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", config.toString());
+            out.put("batch", batch);
+            out.put("context", ctx);
+            out.put("timed_steps", totalSteps - warmup);
+            out.put("tokens_per_s", Math.round(tokensPerSecond * 10) / 10.0);
+            out.put("ms_per_step", Math.round(timed / 1e6 / (totalSteps - warmup) * 10) / 10.0);
+            out.put("final_loss", Math.round(r.stepLosses()[r.stepLosses().length - 1] * 1000) / 1000.0);
+            out.put("peak_rss_mb", Math.round(rssMb("VmHWM")));
+            if (drift > 0) {
+                double early = rss[Math.min(20, drift)];
+                double late = rss[drift];
+                out.put("rss_mb_step20", Math.round(early));
+                out.put("rss_mb_last", Math.round(late));
+                out.put("rss_drift_pct", Math.round((late - early) / early * 1000) / 10.0);
+            }
+            return out;
+        }
+    }
+
+    private JsonNode runTwin(String c) throws IOException, InterruptedException {
+        Path script = Path.of(System.getProperty("workbench.home", ".")).resolve("bench").resolve("train_twin.py");
+        if (!Files.isRegularFile(script)) throw new IOException("PyTorch twin not found: " + script);
+        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        List<String> cmd = List.of(python, script.toString(), "--case", c, "--steps", String.valueOf(steps),
+                "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
+        String[] lines = output.strip().split("\n");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    static double rssMb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

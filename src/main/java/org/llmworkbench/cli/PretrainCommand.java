@@ -1,0 +1,174 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.data.Batch;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.PretrainedGpt2;
+import org.llmworkbench.train.Checkpoint;
+import org.llmworkbench.train.Checkpoints;
+import org.llmworkbench.train.PretrainPreset;
+import org.llmworkbench.train.Pretraining;
+import org.llmworkbench.train.TrainConfig;
+import org.llmworkbench.train.TrainResult;
+import org.llmworkbench.train.TrainedModel;
+import org.llmworkbench.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench pretrain}: train a GPT from scratch (or continue one) with a named preset, with
+ * checkpoints, exact resume and a Hugging Face export; ends with one JSON line. The first Ctrl-C
+ * stops at the next step boundary and saves a checkpoint; a second one exits at once.
+ */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = "Pretrain a GPT with a preset (verdict-book, verdict-workshop, shakespeare-char, shakespeare-bpe, "
+                + "workshop-base); ends with one JSON line.")
+public final class PretrainCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", defaultValue = "verdict-workshop", description = "Recipe: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
+            completionCandidates = PresetNames.class)
+    String preset;
+
+    @Option(names = "--data", description = "Dataset name(s) from the manifest or a text file, instead of the preset's.", split = ",")
+    List<String> data;
+
+    @Option(names = "--tokenizer", description = "gpt2, char or bpe:N instead of the preset's.")
+    String tokenizer;
+
+    @Option(names = "--config", description = "Model preset (gpt2-small, workshop-tiny, ...) instead of the preset's shape.")
+    String config;
+
+    @Option(names = "--out", required = true, description = "Run directory: checkpoints/, metrics.csv, run-card.json, hf/.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    boolean resume;
+
+    @Option(names = "--resume-from", description = "Continue from this checkpoint JSON.")
+    Path resumeFrom;
+
+    @Option(names = "--init", description = "Start from a Hugging Face GPT-2 directory (continue pretraining GPT-2).")
+    Path init;
+
+    @Option(names = "--steps", description = "Optimizer steps (replaces the preset's epoch/step limit).")
+    Long steps;
+
+    @Option(names = "--epochs", description = "Epochs (replaces the preset's limit).")
+    Integer epochs;
+
+    @Option(names = "--lr", description = "Peak learning rate.")
+    Double lr;
+
+    @Option(names = "--batch-size", description = "Windows per batch.")
+    Integer batchSize;
+
+    @Option(names = "--eval-every", description = "Evaluate every N steps.")
+    Integer evalEvery;
+
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: at evaluations' pace; always at the end).")
+    Integer checkpointEvery;
+
+    @Option(names = "--seed", description = "Seed for weights, shuffling and dropout.")
+    Long seed;
+
+    @Option(names = "--no-export", description = "Skip the Hugging Face export (hf/) at the end.")
+    boolean noExport;
+
+    @Override
+    public Integer call() throws Exception {
+        PretrainPreset p = PretrainPreset.named(preset);
+        if (data != null) p = p.withDatasets(data, tokenizer != null ? tokenizer : p.tokenizer());
+        else if (tokenizer != null) p = p.withDatasets(p.datasets(), tokenizer);
+        if (config != null) {
+            GptConfig shape = GptConfig.preset(config);
+            p = p.withModel(shape.withContextLength(Math.min(shape.contextLength(), p.model().contextLength() * 4)));
+        }
+        if (batchSize != null) p = p.withBatchSize(batchSize);
+        TrainConfig.Builder tb = p.train().toBuilder();
+        if (steps != null) tb.maxSteps(steps).maxEpochs(0);
+        if (epochs != null) tb.maxEpochs(epochs).maxSteps(0);
+        if (lr != null) tb.learningRate(lr);
+        if (evalEvery != null) tb.evalEvery(evalEvery);
+        if (seed != null) tb.seed(seed);
+        tb.checkpointEvery(checkpointEvery != null ? checkpointEvery : Math.max(0, p.train().evalEvery() * 4));
+        p = p.withTrain(tb.build());
+
+        Pretraining run = Pretraining.prepare(p);
+        Checkpoint from = null;
+        if (resumeFrom != null) from = Checkpoints.read(resumeFrom);
+        else if (resume) from = new Checkpoints(out).latest();
+
+        System.out.printf("preset %s: %,d train / %,d validation tokens, tokenizer %s (vocabulary %,d), model %s%n",
+                p.name(), run.trainTokens(), run.valTokens(), p.tokenizer(), run.tokenizer().vocabSize(), p.model());
+        try (GptModel model = init != null ? PretrainedGpt2.load(init) : run.newModel()) {
+            ProgressLine progress = new ProgressLine(System.out, System.console() != null);
+            Trainer<Batch> trainer = run.trainer(model, out, from, progress);
+            installCtrlC(trainer);
+            long t0 = System.nanoTime();
+            TrainResult r = trainer.run();
+            Path hf = null;
+            if (!noExport && !r.stopped()) {
+                hf = out.resolve("hf");
+                new TrainedModel(model, run.tokenizer(), "pretrained with preset " + p.name()).saveHuggingFace(hf, run.meta());
+            }
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("command", "pretrain");
+            card.put("preset", p.name());
+            card.put("steps", r.steps());
+            card.put("tokens", r.tokens());
+            card.put("train_loss", round(r.trainLoss()));
+            card.put("val_loss", round(r.valLoss()));
+            card.put("best_val_loss", round(r.bestValLoss()));
+            card.put("tokens_per_s", Math.round(r.tokensPerSecond()));
+            card.put("wall_s", round((System.nanoTime() - t0) / 1e9));
+            card.put("stopped", r.stopped());
+            card.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
+            card.put("hf_dir", hf == null ? null : hf.toString());
+            card.put("seed", p.train().seed());
+            card.put("threads", Runtime.getRuntime().availableProcessors());
+            card.put("datasets", run.datasetSha256());
+            String json = new ObjectMapper().writeValueAsString(card);
+            Files.writeString(out.resolve("run-card.json"), json + "\n");
+            System.out.println(json);
+            return r.stopped() ? 130 : 0;
+        }
+    }
+
+    private static Double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : null;
+    }
+
+    /** First Ctrl-C: stop at the next step boundary (with a checkpoint). Second: exit now. */
+    private static void installCtrlC(Trainer<?> trainer) {
+        try {
+            boolean[] once = {false};
+            Signal.handle(new Signal("INT"), sig -> {
+                if (once[0]) {
+                    System.err.println("\nsecond Ctrl-C: exiting now (the last checkpoint is kept)");
+                    Runtime.getRuntime().halt(130);
+                }
+                once[0] = true;
+                System.err.println("\nCtrl-C: stopping after this step and saving a checkpoint (Ctrl-C again to exit now)");
+                trainer.requestStop();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no signal support on this platform: Ctrl-C ends the JVM as usual
+        }
+    }
+
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return PretrainPreset.names().iterator();
+        }
+    }
+}

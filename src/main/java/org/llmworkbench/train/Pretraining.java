@@ -1,0 +1,208 @@
+package org.llmworkbench.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.data.Batch;
+import org.llmworkbench.data.DataLoader;
+import org.llmworkbench.data.Datasets;
+import org.llmworkbench.data.ResolvedDataset;
+import org.llmworkbench.data.SlidingWindowDataset;
+import org.llmworkbench.data.TrainValSplit;
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.Generator;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.BpeTrainer;
+import org.llmworkbench.text.CharTokenizer;
+import org.llmworkbench.text.Tokenizer;
+import org.llmworkbench.text.Tokenizers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pretraining run prepared from a {@link PretrainPreset}: the text read and tokenized, split 90/10
+ * (by position, as the book does), cut into windows, batched; a model of the preset's shape; and
+ * the {@link Trainer} that connects them. The CLI's {@code pretrain} and notebook 04 both use it.
+ */
+public final class Pretraining {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PretrainPreset preset;
+    private final Tokenizer tokenizer;
+    private final int[] trainIds;
+    private final int[] valIds;
+    private final Map<String, String> datasetSha256;
+    private final DataLoader trainLoader;
+    private final DataLoader valLoader;
+
+    private Pretraining(PretrainPreset preset, Tokenizer tokenizer, int[] trainIds, int[] valIds, Map<String, String> sha) {
+        this.preset = preset;
+        this.tokenizer = tokenizer;
+        this.trainIds = trainIds;
+        this.valIds = valIds;
+        this.datasetSha256 = sha;
+        int ctx = preset.model().contextLength();
+        if (trainIds.length <= ctx) {
+            throw new IllegalArgumentException("the training split has " + trainIds.length + " tokens, not more than the context length "
+                    + ctx + ": use more text or a shorter context");
+        }
+        // The book: shuffled training batches without a ragged last batch; validation in order, every window.
+        this.trainLoader = new DataLoader(new SlidingWindowDataset(trainIds, ctx, preset.stride()),
+                preset.batchSize(), true, true, preset.train().seed());
+        SlidingWindowDataset val = new SlidingWindowDataset(valIds, Math.min(ctx, valIds.length - 1), Math.min(preset.stride(), ctx));
+        this.valLoader = new DataLoader(val, Math.min(preset.batchSize(), val.size()), false, false, 0);
+    }
+
+    public static Pretraining prepare(String presetName) {
+        return prepare(PretrainPreset.named(presetName));
+    }
+
+    /** Reads the preset's datasets, builds its tokenizer and the train/validation windows. */
+    public static Pretraining prepare(PretrainPreset preset) {
+        Map<String, String> sha = new LinkedHashMap<>();
+        List<String> texts = new ArrayList<>();
+        for (String name : preset.datasets()) {
+            Path own = Path.of(name);
+            if (Files.isRegularFile(own)) {
+                // a text file of one's own instead of a manifest dataset
+                texts.add(readText(own));
+                try {
+                    sha.put(name, Checkpoints.sha256(own));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read training text " + own + ": " + e.getMessage(), e);
+                }
+                continue;
+            }
+            Path file = Datasets.resolve(name);
+            texts.add(readText(file));
+            ResolvedDataset r = Datasets.resolvedSoFar().get(name);
+            if (r != null) sha.put(name, r.sha256());
+        }
+        return prepare(preset, texts, sha);
+    }
+
+    /** Prepares a run on texts given directly (a file of one's own); {@code sha256} documents them. */
+    public static Pretraining prepare(PretrainPreset preset, List<String> texts, Map<String, String> sha256) {
+        TrainValSplit split = new TrainValSplit(preset.trainRatio());
+        Tokenizer tokenizer;
+        int[] train;
+        int[] val;
+        if (preset.tokenizer().equals("gpt2")) {
+            tokenizer = Tokenizers.forName("gpt2");
+            // each text split on its own, so every dataset contributes to both splits
+            List<int[]> trains = new ArrayList<>();
+            List<int[]> vals = new ArrayList<>();
+            for (String text : texts) {
+                int[] ids = tokenizer.encode(text);
+                TrainValSplit.IdSplit s = split.split(ids);
+                trains.add(s.train());
+                vals.add(s.validation());
+            }
+            int eot = tokenizer.specialTokens().get(BpeTokenizer.END_OF_TEXT);
+            train = join(trains, eot);
+            val = join(vals, eot);
+        } else {
+            String text = String.join("\n\n", texts);
+            TrainValSplit.TextSplit s = split.split(text);
+            if (preset.tokenizer().equals("char")) {
+                tokenizer = CharTokenizer.fromText(text);
+            } else {
+                int size = Integer.parseInt(preset.tokenizer().substring("bpe:".length()));
+                tokenizer = new BpeTrainer(BpeTrainer.Config.of(size)).train(s.train());
+            }
+            train = tokenizer.encode(s.train());
+            val = tokenizer.encode(s.validation());
+        }
+        PretrainPreset sized = preset.model().vocabSize() == tokenizer.vocabSize() ? preset
+                : preset.withModel(preset.model().withVocabSize(tokenizer.vocabSize()));
+        return new Pretraining(sized, tokenizer, train, val, sha256);
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read training text " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int[] join(List<int[]> parts, int separator) {
+        int n = parts.stream().mapToInt(p -> p.length).sum() + Math.max(0, parts.size() - 1);
+        int[] out = new int[n];
+        int at = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) out[at++] = separator;
+            System.arraycopy(parts.get(i), 0, out, at, parts.get(i).length);
+            at += parts.get(i).length;
+        }
+        return out;
+    }
+
+    public PretrainPreset preset() { return preset; }
+    public Tokenizer tokenizer() { return tokenizer; }
+    public GptConfig modelConfig() { return preset.model(); }
+    public DataLoader trainLoader() { return trainLoader; }
+    public DataLoader valLoader() { return valLoader; }
+    public int trainTokens() { return trainIds.length; }
+    public int valTokens() { return valIds.length; }
+    public Map<String, String> datasetSha256() { return datasetSha256; }
+
+    /** A freshly initialized model of the preset's shape. */
+    public GptModel newModel() {
+        return GptModel.create(preset.model(), preset.train().seed());
+    }
+
+    /** What a checkpoint needs to rebuild model and tokenizer: config, tokenizer, data, preset. */
+    public ObjectNode meta() {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("preset", preset.name());
+        GptConfig c = preset.model();
+        ObjectNode model = meta.putObject("model");
+        model.put("vocab_size", c.vocabSize()).put("context_length", c.contextLength()).put("emb_dim", c.embDim())
+                .put("n_layers", c.nLayers()).put("n_heads", c.nHeads()).put("drop_rate", c.dropRate())
+                .put("qkv_bias", c.qkvBias()).put("tied_head", c.tiedHead());
+        meta.set("tokenizer", TrainedModel.tokenizerSpec(tokenizer));
+        ArrayNode data = meta.putArray("datasets");
+        preset.datasets().forEach(name -> data.addObject().put("name", name).put("sha256", datasetSha256.getOrDefault(name, "")));
+        return meta;
+    }
+
+    /** The trainer for {@code model}, writing to {@code runDir} (null: nothing on disk), optionally resuming. */
+    public Trainer<Batch> trainer(GptModel model, Path runDir, Checkpoint resume, TrainingListener... listeners) {
+        return trainer(model, preset.train(), runDir, resume, listeners);
+    }
+
+    public Trainer<Batch> trainer(GptModel model, TrainConfig config, Path runDir, Checkpoint resume, TrainingListener... listeners) {
+        Trainer.Builder<Batch> b = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
+                        BatchSource.of(trainLoader), config)
+                .validation(BatchSource.of(valLoader))
+                .meta(meta())
+                .sampler(step -> sample(model, preset.samplePrompt(), 40));
+        if (runDir != null) {
+            b.runDir(runDir);
+            TrainedModel.saveTokenizer(tokenizer, runDir);
+        }
+        if (resume != null) b.resumeFrom(resume);
+        Arrays.stream(listeners).forEach(b::listener);
+        return b.build();
+    }
+
+    /** A greedy continuation of {@code prompt} (what the book prints after every epoch). */
+    public String sample(GptModel model, String prompt, int tokens) {
+        int[] ids = tokenizer.encode(prompt, Set.of());
+        int room = model.config().contextLength() - ids.length;
+        if (room < 1) return prompt;
+        int[] out = Generator.generate(model, ids, GenerationConfig.greedy(Math.min(tokens, room))).newTokens();
+        return prompt + tokenizer.decode(out);
+    }
+}

@@ -1,0 +1,31 @@
+package org.llmworkbench.viz;
+
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.TokenSampler;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Decoding strategies made visible: how often each token is drawn from the same logits at
+ * different temperatures (the book's §5.3 table of 1,000 draws). A low temperature sharpens the
+ * distribution towards the most likely token; a high one flattens it towards uniform.
+ */
+public final class DecodingTables {
+    private DecodingTables() {}
+
+    /** One row per token, one column of draw counts per temperature; draws are seeded. */
+    public static Table temperatureDraws(String[] tokens, float[] logits, double[] temperatures, int draws, long seed) {
+        if (tokens.length != logits.length) {
+            throw new IllegalArgumentException(tokens.length + " token names for " + logits.length + " logits");
+        }
+        Table table = Table.create("draws", StringColumn.create("token", tokens));
+        for (double t : temperatures) {
+            TokenSampler sampler = new TokenSampler(GenerationConfig.sampling(1, t, 0, 1.0, seed));
+            int[] counts = new int[tokens.length];
+            for (int i = 0; i < draws; i++) counts[sampler.next(logits.clone())]++;
+            table.addColumns(IntColumn.create("T=" + t, counts));
+        }
+        return table;
+    }
+}

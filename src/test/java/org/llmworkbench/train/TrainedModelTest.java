@@ -1,0 +1,108 @@
+package org.llmworkbench.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.io.Safetensors;
+import org.llmworkbench.text.CharTokenizer;
+import org.llmworkbench.text.Tokenizers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrainedModelTest {
+
+    static float[] logits(GptModel model, long[] ids) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray x = scope.create(ids, new Shape(1, ids.length));
+            return model.forward(x).toFloatArray();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void exportsToHuggingFaceLayoutAndLoadsBackWithIdenticalLogits(boolean qkvBias, boolean tied, @TempDir Path dir) throws IOException {
+        GptConfig config = new GptConfig(300, 12, 16, 2, 2, 0.1, qkvBias, tied);
+        long[] ids = {1, 5, 299, 42, 7};
+        try (GptModel model = GptModel.create(config, 3)) {
+            float[] expected = logits(model, ids);
+            new TrainedModel(model, Tokenizers.forName("gpt2"), "test").saveHuggingFace(dir.resolve("hf"), null);
+            assertThat(dir.resolve("hf/config.json")).exists();
+            Map<String, ?> names = Safetensors.read(dir.resolve("hf/model.safetensors")).asMap();
+            // transformers' GPT-2 names: fused c_attn with its bias, Conv1D layout, lm_head only when untied
+            assertThat(names).containsKeys("wte.weight", "wpe.weight", "h.0.attn.c_attn.weight", "h.0.attn.c_attn.bias",
+                    "h.1.mlp.c_proj.weight", "ln_f.weight");
+            assertThat(names.containsKey("lm_head.weight")).isEqualTo(!tied);
+            var config2 = new ObjectMapper().readTree(dir.resolve("hf/config.json").toFile());
+            assertThat(config2.get("n_embd").asInt()).isEqualTo(16);
+            assertThat(config2.get("tie_word_embeddings").asBoolean()).isEqualTo(tied);
+            try (TrainedModel back = TrainedModel.fromHuggingFace(dir.resolve("hf"))) {
+                assertThat(logits(back.model(), ids)).containsExactly(expected);
+                assertThat(back.model().config().tiedHead()).isEqualTo(tied);
+            }
+        }
+    }
+
+    @Test
+    void aTrainingCheckpointRebuildsModelAndCharTokenizer(@TempDir Path dir) throws IOException {
+        String text = "To be, or not to be, that is the question: whether 'tis nobler in the mind to suffer. ".repeat(6);
+        PretrainPreset preset = PretrainPreset.named("shakespeare-char")
+                .withModel(new GptConfig(65, 16, 16, 1, 2, 0.0, false, true))
+                .withBatchSize(4).withStride(8)
+                .withTrain(TrainConfig.builder().maxSteps(3).evalEvery(3).evalBatches(1).seed(1).build());
+        Pretraining run = Pretraining.prepare(preset, List.of(text), Map.of());
+        assertThat(run.tokenizer()).isInstanceOf(CharTokenizer.class);
+        assertThat(run.modelConfig().vocabSize()).isEqualTo(run.tokenizer().vocabSize());
+        long[] ids = {1, 2, 3};
+        float[] expected;
+        try (GptModel model = run.newModel()) {
+            TrainResult r = run.trainer(model, dir, null).run();
+            assertThat(r.checkpoint()).exists();
+            expected = logits(model, ids);
+        }
+        try (TrainedModel back = TrainedModel.fromCheckpoint(dir)) {
+            assertThat(logits(back.model(), ids)).containsExactly(expected);
+            assertThat(back.tokenizer().decode(back.tokenizer().encode("to be"))).isEqualTo("to be");
+        }
+        assertThatThrownBy(() -> TrainedModel.fromCheckpoint(dir.resolve("nothing-here.json")))
+                .hasMessageContaining("nothing-here.json");
+    }
+
+    @Test
+    void workshopBaseSmokeIsTrainedOnceThenLoadedFromTheCache(@TempDir Path cache) throws IOException {
+        String old = System.getProperty("workbench.cache.dir");
+        System.setProperty("workbench.cache.dir", cache.toString());
+        try {
+            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            try (TrainedModel first = BaseModels.load("workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("pretraining it now");
+                assertThat(first.source()).contains("pretrained by llm-workbench");
+                assertThat(first.model().config().vocabSize()).isEqualTo(50_257);
+            }
+            assertThat(BaseModels.cached("workshop-base-smoke").resolve("model.safetensors")).exists();
+            log.reset();
+            try (TrainedModel second = BaseModels.load("workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).doesNotContain("pretraining it now").contains("from " + cache);
+            }
+            // no GPT-2 weights in the data dir and downloads off: the fallback says so
+            log.reset();
+            assertThat(Files.exists(org.llmworkbench.data.Datasets.dataDir() == null ? cache.resolve("none")
+                    : org.llmworkbench.data.Datasets.dataDir().resolve("gpt2/model.safetensors"))).isFalse();
+        } finally {
+            if (old == null) System.clearProperty("workbench.cache.dir"); else System.setProperty("workbench.cache.dir", old);
+        }
+    }
+}
