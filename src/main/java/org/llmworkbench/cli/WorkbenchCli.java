@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 WeightsCommand.class,
                 GenerateCommand.class, PerplexityCommand.class,
                 PretrainCommand.class,
+                FinetuneInstructCommand.class, FinetuneDpoCommand.class, RespondCommand.class, ChatCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {
