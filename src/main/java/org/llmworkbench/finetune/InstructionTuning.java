@@ -190,6 +190,31 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
         return all == 0 ? 0 : (double) counted / all;
     }
 
+    /**
+     * The instruction-tuned model saved in {@code dir}, or, when there is none yet, {@code base} tuned
+     * with these settings and saved there: how the DPO notebook gets its starting point.
+     */
+    public InstructionModel loadOrTune(Path dir, String base, java.io.PrintStream log) throws java.io.IOException {
+        if (java.nio.file.Files.isRegularFile(dir.resolve(InstructionModel.INFO_FILE))) {
+            InstructionModel m = InstructionModel.load(dir, null, 0.0);
+            log.println("instruction-tuned model: " + m.name() + " from " + dir);
+            return m;
+        }
+        log.println("instruction-tuned model: none in " + dir + " yet; tuning " + base + " with preset " + name);
+        try (org.llmworkbench.train.TrainedModel start = org.llmworkbench.train.BaseModels.load(base, log)) {
+            Result r = run(start.model(), start.tokenizer(), start.source(), InstructionData.split(InstructionData.load()),
+                    null, List.of());
+            r.tuned().save(dir, java.util.Map.of("base", start.source(), "preset", name, "val_loss", r.valLoss()));
+            log.printf("validation loss %.3f -> %.3f; saved to %s%n", r.baseValLoss(), r.valLoss(), dir);
+            return r.tuned();
+        }
+    }
+
+    /** Where notebooks keep the instruction-tuned version of a base model (the user cache). */
+    public static Path cachedModelDir(String base) {
+        return org.llmworkbench.data.Datasets.cacheDir().resolve("models").resolve("instruct-" + base);
+    }
+
     /** The prompt a model of this preset is asked with. */
     public String prompt(Example example) {
         return InstructionPrompts.prompt(format, example);
