@@ -80,7 +80,31 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
     /** Before and after, on the training and the validation part. */
     public record Result(InstructionModel tuned, TrainResult training, DpoObjective.Evaluation trainBefore,
                          DpoObjective.Evaluation valBefore, DpoObjective.Evaluation trainAfter,
-                         DpoObjective.Evaluation valAfter) {}
+                         DpoObjective.Evaluation valAfter) {
+        /** One row per (part, before/after): DPO loss, mean rewards, margin, preference accuracy. */
+        public tech.tablesaw.api.Table table() {
+            var part = tech.tablesaw.api.StringColumn.create("part");
+            var when = tech.tablesaw.api.StringColumn.create("when");
+            var loss = tech.tablesaw.api.DoubleColumn.create("loss");
+            var chosen = tech.tablesaw.api.DoubleColumn.create("chosen reward");
+            var rejected = tech.tablesaw.api.DoubleColumn.create("rejected reward");
+            var margin = tech.tablesaw.api.DoubleColumn.create("margin");
+            var accuracy = tech.tablesaw.api.DoubleColumn.create("accuracy");
+            Object[][] rows = {{"train", "before", trainBefore}, {"train", "after", trainAfter},
+                    {"validation", "before", valBefore}, {"validation", "after", valAfter}};
+            for (Object[] r : rows) {
+                DpoObjective.Evaluation e = (DpoObjective.Evaluation) r[2];
+                part.append((String) r[0]);
+                when.append((String) r[1]);
+                loss.append(e.loss());
+                chosen.append(e.chosenReward());
+                rejected.append(e.rejectedReward());
+                margin.append(e.margin());
+                accuracy.append(e.accuracy());
+            }
+            return tech.tablesaw.api.Table.create("DPO before and after", part, when, loss, chosen, rejected, margin, accuracy);
+        }
+    }
 
     /** The batches of one part of the preference data for a model of this context length. */
     public InstructionBatches<PreferenceCollate.Sample, PreferenceCollate.Batch> batches(
