@@ -88,9 +88,11 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
         System.out.printf("instruction data %s: %d train / %d test / %d validation%n", dataFile,
                 split.train().size(), split.test().size(), split.validation().size());
         long t0 = System.nanoTime();
-        try (TrainedModel start = InstructionModels.base(base != null ? base : settings.baseModel(), System.out)) {
+        String baseSpec = base != null ? base : settings.baseModel();
+        try (TrainedModel start = InstructionModels.base(baseSpec, System.out)) {
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
-            InstructionTuning.Result r = settings.run(start.model(), start.tokenizer(), start.source(), split, out, List.of(progress));
+            String baseName = Path.of(baseSpec).getFileName().toString();
+            InstructionTuning.Result r = settings.run(start.model(), start.tokenizer(), baseName, split, out, List.of(progress));
             try (var tuned = r.tuned()) {
                 Path modelDir = out.resolve("model");
                 Map<String, Object> info = new LinkedHashMap<>();

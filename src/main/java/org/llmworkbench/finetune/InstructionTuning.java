@@ -202,7 +202,7 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
         }
         log.println("instruction-tuned model: none in " + dir + " yet; tuning " + base + " with preset " + name);
         try (org.llmworkbench.train.TrainedModel start = org.llmworkbench.train.BaseModels.load(base, log)) {
-            Result r = run(start.model(), start.tokenizer(), start.source(), InstructionData.split(InstructionData.load()),
+            Result r = run(start.model(), start.tokenizer(), base, InstructionData.split(InstructionData.load()),
                     null, List.of());
             r.tuned().save(dir, java.util.Map.of("base", start.source(), "preset", name, "val_loss", r.valLoss()));
             log.printf("validation loss %.3f -> %.3f; saved to %s%n", r.baseValLoss(), r.valLoss(), dir);
