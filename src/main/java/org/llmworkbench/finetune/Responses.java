@@ -101,13 +101,17 @@ public final class Responses {
         return clean(tokenizer.decode(result.newTokens()));
     }
 
-    /** The answer without surrounding whitespace, cut where a next prompt would begin. */
+    /** Response headers a model may repeat; the book removes them ({@code .replace("### Response:", "")}). */
+    private static final List<String> HEADERS = List.of("### Response:", "<|assistant|>");
+
+    /** The answer without surrounding whitespace or repeated response headers, cut where a next prompt would begin. */
     public static String clean(String generated) {
         String text = generated;
         for (String marker : NEXT_PROMPT) {
             int at = text.indexOf(marker);
             if (at >= 0) text = text.substring(0, at);
         }
+        for (String header : HEADERS) text = text.replace(header, "");
         return text.strip();
     }
 

@@ -98,6 +98,8 @@ class InstructionTuningTest {
         }
         assertThat(Responses.clean("  Paris.\n\n### Instruction:\nName a city")).isEqualTo("Paris.");
         assertThat(Responses.clean("Yes.<|user|>\nmore")).isEqualTo("Yes.");
+        assertThat(Responses.clean("### Response:\nJane Austen.\n")).isEqualTo("Jane Austen.");
+        assertThat(Responses.clean("### Response:\n### Response:\n")).isEmpty();
         assertThatThrownBy(() -> InstructionModel.load(dir, null, 0)).hasMessageContaining("names no prompt format");
     }
 }
