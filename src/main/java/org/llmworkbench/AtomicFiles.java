@@ -1,7 +1,9 @@
 package org.llmworkbench;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +26,10 @@ public final class AtomicFiles {
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             writer.writeTo(temp);
+            // on disk before the rename: after a crash the target is the old file or the whole new one
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
             moveIntoPlace(temp, target);
         } finally {
             Files.deleteIfExists(temp);

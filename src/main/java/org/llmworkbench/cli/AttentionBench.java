@@ -1,9 +1,9 @@
 package org.llmworkbench.cli;
 
+import org.llmworkbench.Json;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmworkbench.model.attention.AttentionModule;
 import org.llmworkbench.model.attention.MultiHeadAttention;
 import org.llmworkbench.model.attention.MultiHeadAttentionWrapper;
@@ -79,7 +79,7 @@ public final class AttentionBench implements Callable<Integer> {
             figures.put("stacked_tokens_per_s", Math.round(tokensPerPass / (stackedMs / 1000)));
             figures.put("batched_tokens_per_s", Math.round(tokensPerPass / (batchedMs / 1000)));
             figures.put("max_abs_diff", maxDiff);
-            out.println(new ObjectMapper().writeValueAsString(figures));
+            out.println(Json.MAPPER.writeValueAsString(figures));
             out.flush();
             stacked.close();
             batched.close();

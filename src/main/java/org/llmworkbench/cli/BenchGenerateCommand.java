@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GenerationResult;
 import org.llmworkbench.model.Generator;
@@ -94,7 +94,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         json.put("prompt_tokens", promptTokens);
         json.put("results", rows);
         json.put("kv_cache_speedup", speedups);
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ public final class BenchKernelCommand implements Callable<Integer> {
         System.out.printf("protocol alone (kernel_info request to idle): median %.1f ms over %d round trips%n",
                 KernelBenchmark.median(protocol), protocol.size());
 
-        ObjectNode json = new ObjectMapper().createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("bench", "kernel");
         json.put("cold_start_ms", round(KernelBenchmark.median(cold)));
         json.put("cold_start_ms_min", round(min(cold)));

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -11,8 +11,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.Tokenizers;
 import org.llmworkbench.text.BpeTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         long bytes = (long) oneBytes * copies;
         System.out.printf("corpus: %s x %d = %.2f MB%n", source.getFileName(), copies, bytes / 1e6);
 
-        BpeTokenizer ours = BpeTokenizer.gpt2();
+        BpeTokenizer ours = Tokenizers.gpt2();
         Encoding jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
 
         int[] ourIds = null;
@@ -103,7 +104,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         }
         figures.put("java", System.getProperty("java.version"));
         figures.put("threads", 1);
-        System.out.println(new ObjectMapper().writeValueAsString(figures));
+        System.out.println(Json.MAPPER.writeValueAsString(figures));
         return identical ? 0 : 1;
     }
 

@@ -7,6 +7,7 @@ import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
 import org.llmworkbench.model.TokenCodec;
 import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.Tokenizers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ final class CliModels {
 
     /** GPT-2's BPE tokenizer (needs the gpt2-encoder and gpt2-vocab datasets; fails clearly without them). */
     static TokenCodec gpt2Tokenizer() {
-        BpeTokenizer bpe = BpeTokenizer.gpt2();
+        BpeTokenizer bpe = Tokenizers.gpt2();
         return TokenCodec.of(bpe::encodeAllowingAllSpecial, bpe::decode);
     }
 

@@ -1,10 +1,10 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.llmworkbench.data.DatasetEntry;
-import org.llmworkbench.data.DatasetResolver;
-import org.llmworkbench.data.Datasets;
-import org.llmworkbench.data.ResolvedDataset;
+import org.llmworkbench.Json;
+import org.llmworkbench.datasets.DatasetEntry;
+import org.llmworkbench.datasets.DatasetResolver;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.ResolvedDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,7 @@ public final class DatasetsCommand implements Callable<Integer> {
             case verify -> verify(resolver, entries, out, summary);
             case fetch -> fetch(resolver, entries, out, summary);
         };
-        out.println(new ObjectMapper().writeValueAsString(summary));
+        out.println(Json.MAPPER.writeValueAsString(summary));
         out.flush();
         return code;
     }

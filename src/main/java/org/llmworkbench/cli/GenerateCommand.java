@@ -1,12 +1,13 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GenerationResult;
 import org.llmworkbench.model.Generator;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.TokenCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -23,10 +24,8 @@ import java.util.concurrent.Callable;
         description = "Generate text (or token ids) from a prompt; ends with one JSON line.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true,
-            description = "Preset (random weights from --seed: gpt2-small, workshop-tiny, ...) or a GPT-2 "
-                    + "checkpoint directory (config.json + model.safetensors).")
-    String model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--prompt", description = "Prompt text, encoded with GPT-2's BPE tokenizer.")
     String prompt;
@@ -52,14 +51,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop-ids", split = ",", description = "Token ids that end generation, e.g. 50256.")
     int[] stopIds;
 
-    @Option(names = "--seed", defaultValue = "123", description = "Seed for weights and sampling (default ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--no-cache", description = "Recompute the whole window each step instead of using the KV cache.")
     boolean noCache;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
-    String device;
 
     @Override
     public Integer call() throws Exception {
@@ -78,8 +71,8 @@ public final class GenerateCommand implements Callable<Integer> {
         if (temperature != null && temperature <= 0) {
             throw new IllegalArgumentException("--temperature must be > 0, got " + temperature + " (use --greedy)");
         }
-        GenerationConfig config = new GenerationConfig(maxTokens, t, topK, topP, stopIds, seed, !noCache);
-        try (GptModel gpt = CliModels.open(model, seed, device)) {
+        GenerationConfig config = new GenerationConfig(maxTokens, t, topK, topP, stopIds, modelOptions.seed, !noCache);
+        try (GptModel gpt = modelOptions.open()) {
             if (codec.isPresent()) {
                 out.print(codec.get().decode(ids));
             }
@@ -91,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("command", "generate");
-            json.put("model", model);
+            json.put("model", modelOptions.model);
             json.put("device", gpt.device().toString());
             json.put("prompt_tokens", result.promptTokens().length);
             json.put("prompt_dropped", result.promptDropped());
@@ -102,13 +95,13 @@ public final class GenerateCommand implements Callable<Integer> {
             json.put("temperature", config.temperature());
             json.put("top_k", config.topK());
             json.put("top_p", config.topP());
-            json.put("seed", seed);
+            json.put("seed", modelOptions.seed);
             json.put("prefill_ms", Math.round(result.prefillNanos() / 1e4) / 100.0);
             json.put("total_ms", Math.round(result.totalNanos() / 1e4) / 100.0);
             json.put("tokens_per_s", Math.round(result.tokensPerSecond() * 100) / 100.0);
             json.put("ids", result.newTokens());
             codec.ifPresent(c -> json.put("text", c.decode(result.newTokens())));
-            out.println(new ObjectMapper().writeValueAsString(json));
+            out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }

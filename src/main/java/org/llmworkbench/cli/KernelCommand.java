@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ public final class KernelCommand implements Runnable {
             }
             Path file = spec.install(kernels);
             System.out.println("Installed kernelspec '" + spec.name() + "' (" + spec.displayName() + ") in " + file.getParent());
-            ObjectNode json = new ObjectMapper().createObjectNode();
+            ObjectNode json = Json.MAPPER.createObjectNode();
             json.put("command", "kernel install");
             json.put("name", spec.name());
             json.put("kernel_json", file.toString());

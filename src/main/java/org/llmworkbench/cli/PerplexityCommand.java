@@ -3,10 +3,11 @@ package org.llmworkbench.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.Losses;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -24,9 +25,8 @@ import java.util.concurrent.Callable;
         description = "Mean cross-entropy and perplexity of a model on a text; ends with one JSON line.")
 public final class PerplexityCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Preset (random weights from --seed) or a GPT-2 checkpoint directory "
-                    + "(config.json + model.safetensors).")
-    String model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--text", description = "UTF-8 text file, encoded with GPT-2's BPE tokenizer.")
     Path text;
@@ -39,12 +39,6 @@ public final class PerplexityCommand implements Callable<Integer> {
 
     @Option(names = "--max-tokens", defaultValue = "0", description = "Evaluate only the first N tokens (0 = all).")
     int maxTokens;
-
-    @Option(names = "--seed", defaultValue = "123", description = "Seed of the random weights (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
-    String device;
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +53,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need at least 2 tokens to measure perplexity, got " + ids.length);
         }
         long start = System.nanoTime();
-        try (GptModel gpt = CliModels.open(model, seed, device)) {
+        try (GptModel gpt = modelOptions.open()) {
             int window = context == null ? gpt.config().contextLength() : context;
             if (window < 1 || window > gpt.config().contextLength()) {
                 throw new IllegalArgumentException("--context must be in [1, " + gpt.config().contextLength()
@@ -100,7 +94,7 @@ public final class PerplexityCommand implements Callable<Integer> {
                     crossEntropy, perplexity, gpt.config().vocabSize(), Math.log(gpt.config().vocabSize()));
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("command", "perplexity");
-            json.put("model", model);
+            json.put("model", modelOptions.model);
             json.put("source", String.valueOf(text != null ? text : idsFile));
             json.put("tokens", predicted);
             json.put("windows", windows);
@@ -108,7 +102,7 @@ public final class PerplexityCommand implements Callable<Integer> {
             json.put("cross_entropy", Math.round(crossEntropy * 1e4) / 1e4);
             json.put("perplexity", Math.round(perplexity * 100) / 100.0);
             json.put("seconds", Math.round(seconds * 100) / 100.0);
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }

@@ -1,7 +1,10 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.Batch;
+import org.llmworkbench.model.Devices;
+import org.llmworkbench.RunCard;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
@@ -80,6 +83,9 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for weights, shuffling and dropout.")
     Long seed;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
+    String device;
+
     @Option(names = "--no-export", description = "Skip the Hugging Face export (hf/) at the end.")
     boolean noExport;
 
@@ -109,7 +115,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
         System.out.printf("preset %s: %,d train / %,d validation tokens, tokenizer %s (vocabulary %,d), model %s%n",
                 p.name(), run.trainTokens(), run.valTokens(), p.tokenizer(), run.tokenizer().vocabSize(), p.model());
-        try (GptModel model = init != null ? PretrainedGpt2.load(init) : run.newModel()) {
+        try (GptModel model = init != null ? PretrainedGpt2.load(init, Devices.choose(device)) : run.newModel(Devices.choose(device))) {
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
             Trainer<Batch> trainer = run.trainer(model, out, from, progress);
             installCtrlC(trainer);
@@ -137,7 +143,14 @@ public final class PretrainCommand implements Callable<Integer> {
             card.put("threads", Runtime.getRuntime().availableProcessors());
             card.put("datasets", run.datasetSha256());
             String json = new ObjectMapper().writeValueAsString(card);
-            Files.writeString(out.resolve("run-card.json"), json + "\n");
+            RunCard runCard = new RunCard("pretrain " + p.name()).addEngineVersions()
+                    .parameter("seed", String.valueOf(p.train().seed())).parameter("device", model.device().toString())
+                    .parameter("model", p.model().toString()).parameter("tokenizer", p.tokenizer())
+                    .finish(r.stopped() ? "stopped" : "ok", (System.nanoTime() - t0) / 1e9);
+            run.datasetSha256().forEach(runCard::dataset);
+            var cardJson = runCard.toJson();
+            card.forEach((k, v) -> cardJson.with("metrics").putPOJO(k, v));
+            AtomicFiles.writeBytes(out.resolve("run-card.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cardJson));
             System.out.println(json);
             return r.stopped() ? 130 : 0;
         }

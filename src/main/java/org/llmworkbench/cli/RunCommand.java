@@ -1,5 +1,6 @@
 package org.llmworkbench.cli;
 
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
                 NotebookParameters.parseAssignments(parameters), smoke, List.of()), System.err);
         List<NotebookRunner.NotebookResult> results = runner.runAll(todo);
 
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         ObjectNode summary = json.createObjectNode();
         summary.put("command", "run");
         summary.put("notebooks", results.size());

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
 import org.llmworkbench.text.BpeTrainer;
 import org.llmworkbench.text.Tokenizers;
@@ -86,7 +86,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             figures.put("bytes", bytes);
             figures.put("bytes_per_token", ids.length == 0 ? 0.0 : Math.round(1000.0 * bytes / ids.length) / 1000.0);
         }
-        System.out.println(new ObjectMapper().writeValueAsString(figures));
+        System.out.println(Json.MAPPER.writeValueAsString(figures));
         return 0;
     }
 
@@ -163,7 +163,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             figures.put("tokens", ids.length);
             figures.put("bytes_per_token", Math.round(1000.0 * bytes / ids.length) / 1000.0);
             figures.put("out", out.toString());
-            System.out.println(new ObjectMapper().writeValueAsString(figures));
+            System.out.println(Json.MAPPER.writeValueAsString(figures));
             return 0;
         }
     }

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.model.io.Gpt2Checkpoint;
 import org.llmworkbench.model.io.HfGpt2Config;
 import org.llmworkbench.model.io.HfGpt2Layout;
@@ -50,7 +50,7 @@ public final class WeightsCommand implements Callable<Integer> {
         } else {
             inspectCheckpoint(out, summary);
         }
-        out.println(new ObjectMapper().writeValueAsString(summary));
+        out.println(Json.MAPPER.writeValueAsString(summary));
         out.flush();
         return 0;
     }

@@ -62,10 +62,7 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
     public static KernelSpec forWorkbench(Options o) {
         List<String> argv = new ArrayList<>();
         argv.add(o.java().toAbsolutePath().toString());
-        argv.add("-Djava.awt.headless=true");
-        argv.add("--add-opens");
-        argv.add("jdk.jshell/jdk.jshell=ALL-UNNAMED");
-        argv.add("-Dai.djl.offline=true");
+        argv.addAll(org.llmworkbench.Workbench.jvmOptions());
         argv.add("-Dai.djl.pytorch.num_threads=" + o.threads());
         argv.add("-Dai.djl.pytorch.num_interop_threads=1");
         if (o.dataDir() != null) argv.add("-Dworkbench.data.dir=" + o.dataDir().toAbsolutePath());

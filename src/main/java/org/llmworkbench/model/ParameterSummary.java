@@ -1,6 +1,7 @@
 package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
+import org.llmworkbench.model.io.Gpt2Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,12 +31,13 @@ public final class ParameterSummary {
     }
 
     static String componentOf(String name) {
-        if (name.startsWith("tok_emb.")) return "token embedding";
-        if (name.startsWith("pos_emb.")) return "position embedding";
-        if (name.startsWith("out_head.")) return "output head";
-        if (name.contains(".att.")) return "attention";
-        if (name.contains(".ff.")) return "feed-forward";
-        if (name.contains("norm")) return "layer norms";
-        throw new IllegalArgumentException("parameter '" + name + "' belongs to no known component");
+        return switch (Gpt2Parameters.componentOf(name)) {
+            case TOKEN_EMBEDDING -> "token embedding";
+            case POSITION_EMBEDDING -> "position embedding";
+            case ATTENTION -> "attention";
+            case FEED_FORWARD -> "feed-forward";
+            case LAYER_NORMS -> "layer norms";
+            case OUTPUT_HEAD -> "output head";
+        };
     }
 }

@@ -9,8 +9,6 @@ import org.llmworkbench.model.io.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * OpenAI's GPT-2 weights in a {@link GptModel}: a directory with the Hugging Face {@code config.json}
@@ -37,11 +35,7 @@ public final class PretrainedGpt2 {
     public static GptModel fromCheckpoint(Gpt2Checkpoint checkpoint, Device device) {
         GptModel model = GptModel.create(configOf(checkpoint.config()), 0, device);
         try {
-            Map<String, TensorData> state = new LinkedHashMap<>();
-            for (NamedTensor t : checkpoint.stateDict().tensors()) {
-                state.put(t.name(), new TensorData(t.data(), t.shape()));
-            }
-            model.loadStateDict(state);
+            model.loadStateDict(checkpoint.stateDict().asMap());
             return model;
         } catch (RuntimeException e) {
             model.close();

@@ -2,7 +2,9 @@ package org.llmworkbench.notebook;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Map;
+import org.llmworkbench.StopGrace;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +142,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         t.interrupt();
         boolean finished = false;
         try {
-            finished = done == null || done.await(1500, TimeUnit.MILLISECONDS);
+            finished = done == null || done.await(StopGrace.of(t, Duration.ofMillis(1500)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

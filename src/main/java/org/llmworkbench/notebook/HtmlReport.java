@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
-import org.llmworkbench.viz.RunCard;
+import org.llmworkbench.RunCard;
 
 /** The HTML report: one self-contained page per executed notebook (images inline) and an index of run cards. */
 public final class HtmlReport {

@@ -1,5 +1,6 @@
 package org.llmworkbench.notebook;
 
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -18,7 +19,7 @@ import org.llmworkbench.AtomicFiles;
 
 /** Reading and writing nbformat-4 notebooks, kept as Jackson trees so unknown fields survive. */
 public final class NotebookFile {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private NotebookFile() {}
 

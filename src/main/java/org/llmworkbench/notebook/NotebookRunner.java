@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.llmworkbench.data.Datasets;
-import org.llmworkbench.viz.RunCard;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.RunCard;
 
 /**
  * Executes notebooks headlessly with the engine (no Jupyter, no Python) and writes the executed

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.llmworkbench.RunCard;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
@@ -24,10 +25,18 @@ public final class Renderer {
         if (value == null) return DisplayData.text("null");
         if (value instanceof DisplayData d) return d;
         if (value instanceof Displayable d) return d.toDisplayData();
+        if (value instanceof RunCard card) return html(card.toHtml(), card.toString());
         if (value instanceof Chart<?, ?> chart) return png(chartImage(chart), chart.getTitle());
         if (value instanceof RenderedImage image) return png(image, "image");
         if (value instanceof Table table) return table(table);
         return DisplayData.text(String.valueOf(value));
+    }
+
+    private static DisplayData html(String html, String text) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("text/html", html);
+        data.put("text/plain", text);
+        return new DisplayData(data);
     }
 
     static RenderedImage chartImage(Chart<?, ?> chart) {

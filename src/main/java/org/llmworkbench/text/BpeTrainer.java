@@ -44,7 +44,7 @@ public final class BpeTrainer {
         }
 
         public static Config of(int vocabSize) {
-            return new Config(vocabSize, List.of(BpeTokenizer.END_OF_TEXT));
+            return new Config(vocabSize, List.of(Tokenizer.END_OF_TEXT));
         }
     }
 

@@ -63,6 +63,11 @@ public final class CharTokenizer implements Tokenizer {
     }
 
     @Override
+    public String token(int id) {
+        return decode(new int[] {id});
+    }
+
+    @Override
     public int vocabSize() {
         return codePoints.length;
     }

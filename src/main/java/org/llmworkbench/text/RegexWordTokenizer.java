@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class RegexWordTokenizer implements Tokenizer {
 
-    public static final String END_OF_TEXT = "<|endoftext|>";
     public static final String UNKNOWN = "<|unk|>";
 
     private static final Pattern SPLIT = Pattern.compile("([,.:;?_!\"()']|--|\\s)", Pattern.UNICODE_CHARACTER_CLASS);
@@ -134,7 +133,11 @@ public final class RegexWordTokenizer implements Tokenizer {
     }
 
     /** The token string of an id. */
+    @Override
     public String token(int id) {
+        if (id < 0 || id >= words.length) {
+            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary 0.." + (words.length - 1));
+        }
         return words[id];
     }
 }

@@ -1,5 +1,6 @@
 package org.llmworkbench.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,6 +13,8 @@ import java.util.Set;
  * {@code allowed_special}). This keeps user text from smuggling in document boundaries.
  */
 public interface Tokenizer {
+    /** The document separator GPT-2 was trained with; every workbench tokenizer knows it. */
+    String END_OF_TEXT = "<|endoftext|>";
 
     /** Encodes text; special tokens named in {@code allowedSpecial} become their ids, any other one is refused. */
     int[] encode(String text, Set<String> allowedSpecial);
@@ -27,6 +30,14 @@ public interface Tokenizer {
     }
 
     String decode(int[] ids);
+
+    /** One id as text (a BPE token that is only part of a UTF-8 character shows as U+FFFD). */
+    String token(int id);
+
+    /** The UTF-8 bytes one id stands for (exact even where {@link #token} is not: part of a character). */
+    default byte[] tokenBytes(int id) {
+        return token(id).getBytes(StandardCharsets.UTF_8);
+    }
 
     /** Number of ids, special tokens included (ids run from 0 to vocabSize() - 1). */
     int vocabSize();

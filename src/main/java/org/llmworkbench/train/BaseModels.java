@@ -2,7 +2,7 @@ package org.llmworkbench.train;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.io.HfGpt2Layout;
 import org.llmworkbench.model.io.HfHub;

@@ -42,11 +42,11 @@ public record PretrainPreset(String name, String description, List<String> datas
                 TrainConfig.builder().maxEpochs(10).learningRate(4e-4).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
                         .evalEvery(5).evalBatches(5).sampleEvery(9).seed(123).build()));
         // The same story in about two minutes: a small model still memorizes the short story and overfits.
-        add(new PretrainPreset("verdict-workshop", "chapter 5 at workshop size: 4 layers, 256 wide, ctx 128, 12 epochs",
-                List.of("the-verdict"), "gpt2", new GptConfig(GptConfig.GPT2_VOCAB, 128, 256, 4, 4, 0.1, false, false),
+        add(new PretrainPreset("verdict-workshop", "chapter 5 at workshop size: 4 layers, 256 wide, ctx 128, 25 epochs",
+                List.of("the-verdict"), "gpt2", new GptConfig(GptConfig.GPT2_VOCAB, 128, 256, 4, 4, 0.0, false, false),
                 2, 128, 0.9, "Every effort moves you",
-                TrainConfig.builder().maxEpochs(12).learningRate(1e-3).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
-                        .evalEvery(9).evalBatches(5).sampleEvery(36).seed(123).build()));
+                TrainConfig.builder().maxEpochs(25).learningRate(1.5e-3).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
+                        .evalEvery(18).evalBatches(5).sampleEvery(90).seed(123).build()));
         // nanoGPT's CPU recipe for shakespeare-char (README: "val loss 1.88" after 2,000 iterations).
         add(new PretrainPreset("shakespeare-char", "nanoGPT's CPU shakespeare-char: 4 layers, 4 heads, 128 wide, ctx 64, 2,000 iterations",
                 List.of("tinyshakespeare"), "char", new GptConfig(65, 64, 128, 4, 4, 0.0, false, true),
@@ -88,6 +88,18 @@ public record PretrainPreset(String name, String description, List<String> datas
             throw new IllegalArgumentException("unknown pretraining preset '" + name + "'; known: " + String.join(", ", PRESETS.keySet()));
         }
         return p;
+    }
+
+    /**
+     * The notebook's knobs in one call: {@code epochs} replaces the run's length, {@code width} the model's
+     * width (heads follow, 16 dimensions each at most), {@code seed} the seed; 0 keeps the preset's value
+     * (the seed is always set).
+     */
+    public PretrainPreset adjusted(int epochs, int width, long seed) {
+        GptConfig m = width > 0 ? model.withEmbDim(width).withNHeads(Math.max(1, Math.min(model.nHeads(), width / 16))) : model;
+        TrainConfig.Builder t = train.toBuilder().seed(seed);
+        if (epochs > 0) t.maxEpochs(epochs).maxSteps(0);
+        return withModel(m).withTrain(t.build());
     }
 
     public PretrainPreset withTrain(TrainConfig v) {

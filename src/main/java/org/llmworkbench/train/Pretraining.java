@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.data.DataLoader;
-import org.llmworkbench.data.Datasets;
-import org.llmworkbench.data.ResolvedDataset;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.ResolvedDataset;
 import org.llmworkbench.data.SlidingWindowDataset;
 import org.llmworkbench.data.TrainValSplit;
 import org.llmworkbench.model.GenerationConfig;
@@ -108,7 +108,7 @@ public final class Pretraining {
                 trains.add(s.train());
                 vals.add(s.validation());
             }
-            int eot = tokenizer.specialTokens().get(BpeTokenizer.END_OF_TEXT);
+            int eot = tokenizer.specialTokens().get(Tokenizer.END_OF_TEXT);
             train = join(trains, eot);
             val = join(vals, eot);
         } else {
@@ -160,6 +160,11 @@ public final class Pretraining {
     /** A freshly initialized model of the preset's shape. */
     public GptModel newModel() {
         return GptModel.create(preset.model(), preset.train().seed());
+    }
+
+    /** The same on a device ({@code Devices.choose("gpu")}). */
+    public GptModel newModel(ai.djl.Device device) {
+        return GptModel.create(preset.model(), preset.train().seed(), device);
     }
 
     /** What a checkpoint needs to rebuild model and tokenizer: config, tokenizer, data, preset. */

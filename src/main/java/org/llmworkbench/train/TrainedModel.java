@@ -117,7 +117,7 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
         return switch (type) {
             case "gpt2" -> Tokenizers.forName("gpt2");
             case "char" -> CharTokenizer.ofVocabulary(spec.path("vocabulary").asText());
-            case "bpe" -> BpeTokenizer.load(dir.resolve(spec.path("file").asText(BPE_FILE)));
+            case "bpe" -> org.llmworkbench.text.BpeFiles.read(dir.resolve(spec.path("file").asText(BPE_FILE)));
             default -> throw new IllegalArgumentException("unknown tokenizer type '" + type + "' in " + dir);
         };
     }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.llmworkbench.StopGrace;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -95,7 +97,9 @@ public final class Trainer<B> {
     public TrainResult run() {
         Checkpoints checkpoints = runDir == null ? null : new Checkpoints(runDir);
         TrainingMetrics metrics = new TrainingMetrics();
-        try (AdamW optimizer = new AdamW(trainable, config.optimizer())) {
+        // an interrupt (a notebook's stop button) ends the run at the next step boundary, after a checkpoint
+        try (AdamW optimizer = new AdamW(trainable, config.optimizer());
+             StopGrace.Handle grace = StopGrace.request(Duration.ofMinutes(2))) {
             long step = 0;
             int epoch = 0;
             int batchInEpoch = 0;
@@ -128,6 +132,7 @@ public final class Trainer<B> {
             double lastTrain = Double.NaN;
             double lastVal = Double.NaN;
             boolean stopped = false;
+            boolean interrupted = false;
             Path lastCheckpoint = null;
             TrainingListener.Eval lastEval = null;
             if (step == 0 && config.evalEvery() > 0) {
@@ -142,6 +147,7 @@ public final class Trainer<B> {
             while (step < totalSteps && (config.maxTokens() == 0 || tokens < config.maxTokens())) {
                 if (stopRequested || Thread.currentThread().isInterrupted()) {
                     stopped = true;
+                    interrupted = Thread.interrupted();
                     break;
                 }
                 long t0 = System.nanoTime();
@@ -213,6 +219,7 @@ public final class Trainer<B> {
                     (System.nanoTime() - started) / 1e9, tokensThisRun / Math.max(1e-9, trainingSeconds), stopped,
                     lastCheckpoint, metrics.table());
             listeners.forEach(l -> l.onEnd(result));
+            if (interrupted) throw new TrainingInterruptedException(result);
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("training run in " + runDir + ": " + e.getMessage(), e);

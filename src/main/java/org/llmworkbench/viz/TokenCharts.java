@@ -35,8 +35,7 @@ public final class TokenCharts {
 
     /** UTF-8 bytes of one token (special tokens: their spelling). */
     public static int tokenLength(Tokenizer tokenizer, int id) {
-        if (tokenizer instanceof BpeTokenizer bpe) return bpe.tokenBytes(id).length;
-        return tokenizer.decode(new int[] {id}).getBytes(StandardCharsets.UTF_8).length;
+        return tokenizer.tokenBytes(id).length;
     }
 
     /** Compression: UTF-8 bytes of the text per token. Higher means each token carries more text. */
@@ -51,8 +50,7 @@ public final class TokenCharts {
     }
 
     private static String tokenText(Tokenizer tokenizer, int id) {
-        if (tokenizer instanceof BpeTokenizer bpe) return visible(bpe.token(id));
-        return visible(tokenizer.decode(new int[] {id}));
+        return visible(tokenizer.token(id));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

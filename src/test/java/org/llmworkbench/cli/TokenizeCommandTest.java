@@ -44,7 +44,7 @@ class TokenizeCommandTest {
         assertThat(Files.readAllLines(out).get(0)).isEqualTo("#llm-workbench-bpe v1");
         CliRun enc = CliRun.of("tokenize", "--encoding", out.toString(), "--text", "I had always thought");
         assertThat(enc.code()).isZero();
-        int[] expected = org.llmworkbench.text.BpeTokenizer.load(out).encode("I had always thought");
+        int[] expected = org.llmworkbench.text.BpeFiles.read(out).encode("I had always thought");
         assertThat(enc.lines().get(0)).isEqualTo(java.util.Arrays.stream(expected).mapToObj(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(" ")));
         assertThat(enc.lastJson().get("tokens").asInt()).isEqualTo(expected.length).isLessThan("I had always thought".length());

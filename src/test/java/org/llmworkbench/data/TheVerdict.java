@@ -1,6 +1,7 @@
 package org.llmworkbench.data;
 
 import com.knuddels.jtokkit.Encodings;
+import org.llmworkbench.datasets.Datasets;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 

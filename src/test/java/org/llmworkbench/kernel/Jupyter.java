@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real Jupyter from Debian's packages, driving this kernel. Tests install the kernelspec under
  * a temp prefix (the kernel's java runs on the test class path, so no jar build is needed) and run
- * {@code /usr/bin/jupyter} or {@code /usr/bin/python3} with JUPYTER_PATH pointing there.
+ * {@code jupyter} (the first on the PATH, else Debian's {@code /usr/bin/jupyter}) or the Python it
+ * runs on, with JUPYTER_PATH pointing there. The tests that need it carry the JUnit tag {@value #TAG}:
+ * plain {@code mvn test} leaves them out, {@code ./workbench test} runs them.
  */
 final class Jupyter {
-    static final Path JUPYTER = Path.of("/usr/bin/jupyter");
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final String TAG = "jupyter";
+    static final Path JUPYTER = find();
+    static final Path PYTHON = pythonOf(JUPYTER);
 
     private final Path home;
 
@@ -23,8 +26,32 @@ final class Jupyter {
         this.home = home;
     }
 
-    static boolean available() {
-        return Files.isExecutable(JUPYTER);
+    private static Path find() {
+        Path onPath = KernelsDir.findOnPath("jupyter", System.getenv());
+        return onPath != null ? onPath : Path.of("/usr/bin/jupyter");
+    }
+
+    /** The interpreter of the jupyter script (its jupyter_client is what the tests drive). */
+    private static Path pythonOf(Path jupyter) {
+        try {
+            String interpreter = Files.isRegularFile(jupyter) ? KernelsDir.interpreterOf(jupyter) : null;
+            if (interpreter == null) return Path.of("/usr/bin/python3");
+            if (interpreter.contains("/")) return Path.of(interpreter);
+            Path onPath = KernelsDir.findOnPath(interpreter, System.getenv());
+            return onPath != null ? onPath : Path.of(interpreter);
+        } catch (IOException e) {
+            return Path.of("/usr/bin/python3");
+        }
+    }
+
+    /** Skips the calling test, saying so on stderr too (a skip must be visible in the build output), when there is no Jupyter. */
+    static void assumeAvailable() {
+        if (!Files.isExecutable(JUPYTER)) {
+            String why = "SKIPPED: Jupyter is not installed (no jupyter on PATH, no /usr/bin/jupyter); "
+                    + "install it as README.md says (apt, or conda's environment.yml)";
+            System.err.println(why);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, why);
+        }
     }
 
     /** Installs the llm-workbench kernelspec under {@code home} (as {@code workbench kernel install --prefix home}). */

@@ -2,7 +2,6 @@ package org.llmworkbench.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.notebook.NotebookFile;
 
 /** The kernel under a real Jupyter: nbconvert runs notebooks with it, jupyter_client speaks the protocol to it. */
+@Tag(Jupyter.TAG)
 class KernelUnderJupyterTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +31,7 @@ class KernelUnderJupyterTest {
 
     @BeforeAll
     static void install() throws Exception {
-        assumeTrue(Jupyter.available(), "/usr/bin/jupyter is not installed (CI installs it from Debian packages)");
+        Jupyter.assumeAvailable();
         jupyter = Jupyter.install(home);
     }
 

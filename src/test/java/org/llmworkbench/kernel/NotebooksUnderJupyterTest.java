@@ -2,7 +2,6 @@ package org.llmworkbench.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +25,7 @@ import org.llmworkbench.notebook.NotebookParameters;
  * parameters injected papermill-style after its {@code parameters} cell. Executed copies go to
  * {@code target/jupyter-notebooks/}.
  */
+@Tag(Jupyter.TAG)
 class NotebooksUnderJupyterTest {
     @TempDir
     static Path home;
@@ -37,7 +38,7 @@ class NotebooksUnderJupyterTest {
             assertThat(notebooks).as("notebooks found under " + project.resolve("notebooks")).isNotEmpty();
         }
         if (notebooks.isEmpty()) return Stream.empty();
-        assumeTrue(Jupyter.available(), "/usr/bin/jupyter is not installed (CI installs it from Debian packages)");
+        Jupyter.assumeAvailable();
         Jupyter jupyter = Jupyter.install(home);
         return tests(jupyter, notebooks, project.resolve("target").resolve("jupyter-notebooks"));
     }

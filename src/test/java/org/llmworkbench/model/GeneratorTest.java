@@ -1,5 +1,6 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.io.NamedTensor;
 import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,13 +24,13 @@ class GeneratorTest {
         model = GptModel.create(TINY, 2024);
         // Larger weights than the 0.02 init so the logits are peaked and the sampled ids vary.
         java.util.Random r = new java.util.Random(3);
-        java.util.Map<String, TensorData> state = new java.util.HashMap<>();
+        java.util.Map<String, NamedTensor> state = new java.util.HashMap<>();
         model.stateDict().forEach((name, p) -> {
             float[] v = new float[(int) p.size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = name.endsWith("scale") ? 1f : (float) (r.nextGaussian() * 0.5);
             }
-            state.put(name, new TensorData(v, p.getShape().getShape()));
+            state.put(name, new NamedTensor(name, p.getShape().getShape(), v));
         });
         model.loadStateDict(state);
     }

@@ -1,5 +1,6 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.io.NamedTensor;
 import org.llmworkbench.model.reference.ReferenceGpt;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -189,12 +190,12 @@ class GptModelTest {
         try (GptModel model = GptModel.create(SMALL, 0)) {
             Map<String, Object> state = new HashMap<>(model.stateDict());
             state.remove("final_norm.shift");
-            state.put("extra.weight", new TensorData(new float[1], new long[] {1}));
+            state.put("extra.weight", new NamedTensor("extra.weight", new long[] {1}, new float[1]));
             assertThatThrownBy(() -> model.loadStateDict(state))
                     .hasMessageContaining("missing: [final_norm.shift]")
                     .hasMessageContaining("unexpected: [extra.weight]");
             Map<String, Object> wrong = new HashMap<>(model.stateDict());
-            wrong.put("pos_emb.weight", new TensorData(new float[8 * 24], new long[] {8, 24}));
+            wrong.put("pos_emb.weight", new NamedTensor("pos_emb.weight", new long[] {8, 24}, new float[8 * 24]));
             assertThatThrownBy(() -> model.loadStateDict(wrong))
                     .hasMessageContaining("pos_emb.weight").hasMessageContaining("(8, 24)");
         }
@@ -216,6 +217,17 @@ class GptModelTest {
             assertThat(parts.get("token embedding")).isEqualTo(97L * 24);
             assertThat(parts.get("feed-forward")).isEqualTo(2L * (24 * 96 + 96 + 96 * 24 + 24));
             assertThat(parts.get("layer norms")).isEqualTo(2L * 4 * 24 + 2 * 24);
+        }
+    }
+
+    @Test
+    void parameterNamesAndShapesAreGpt2sTable() {
+        GptConfig cfg = new GptConfig(50, 10, 24, 2, 4, 0.0, true, false);
+        try (GptModel model = GptModel.create(cfg, 1)) {
+            var table = org.llmworkbench.model.io.Gpt2Parameters.oursShapes(
+                    new org.llmworkbench.model.io.HfGpt2Config(50, 10, 24, 2, 4, 1e-5, false));
+            assertThat(model.parameters().keySet()).containsExactlyElementsOf(table.keySet());
+            model.parameters().forEach((name, p) -> assertThat(p.getShape().getShape()).as(name).containsExactly(table.get(name)));
         }
     }
 }

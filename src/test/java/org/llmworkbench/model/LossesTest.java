@@ -7,7 +7,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.junit.jupiter.api.Test;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 import java.nio.file.Files;
 import java.util.Random;

@@ -1,5 +1,6 @@
 package org.llmworkbench.model;
 
+import org.llmworkbench.model.io.NamedTensor;
 import ai.djl.ndarray.NDArray;
 
 import org.llmworkbench.model.reference.ReferenceGpt;
@@ -17,14 +18,14 @@ public final class TestWeights {
      * activations.
      */
     public static void scaled(GptModel model, Random r) {
-        Map<String, TensorData> state = new HashMap<>();
+        Map<String, NamedTensor> state = new HashMap<>();
         for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
             float[] v = new float[(int) e.getValue().size()];
             boolean norm = e.getKey().contains("norm");
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) ((norm && e.getKey().endsWith("scale") ? 1 : 0) + r.nextGaussian() * (norm ? 0.1 : 0.3));
             }
-            state.put(e.getKey(), new TensorData(v, e.getValue().getShape().getShape()));
+            state.put(e.getKey(), new NamedTensor(e.getKey(), e.getValue().getShape().getShape(), v));
         }
         model.loadStateDict(state);
     }

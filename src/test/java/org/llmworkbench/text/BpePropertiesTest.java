@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.StringLength;
 class BpePropertiesTest {
 
     static final Encoding JTOKKIT = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
-    final BpeTokenizer gpt2 = BpeTokenizer.gpt2();
+    final BpeTokenizer gpt2 = Tokenizers.gpt2();
     final BpeTokenizer trained = new BpeTrainer(BpeTrainer.Config.of(600)).train(
             "the quick brown fox jumps over the lazy dog's back, doesn't it? 1234 — ünïcödé 😀 text\n\n  done.");
 

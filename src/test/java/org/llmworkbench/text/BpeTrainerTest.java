@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 class BpeTrainerTest {
 
@@ -78,7 +78,7 @@ class BpeTrainerTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
-        BpeTokenizer loaded = BpeTokenizer.load(file);
+        BpeTokenizer loaded = BpeFiles.read(file);
         assertThat(loaded.vocabSize()).isEqualTo(1000);
         IdAssert.assertSameIds(loaded.encode(shakespeare), bpe.encode(shakespeare));
         IdAssert.assertSameIds(Tokenizers.forName(file.toString()).encode(verdict), bpe.encode(verdict));
@@ -88,11 +88,11 @@ class BpeTrainerTest {
     void malformedSavedFileNamesTheLine(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bad.bpe");
         Files.writeString(file, "#llm-workbench-bpe v1\nĠ t\nĠt he\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> BpeTokenizer.load(file))
+        assertThatThrownBy(() -> BpeFiles.read(file))
                 .isInstanceOfSatisfying(TokenizerFileException.class, e -> assertThat(e.line()).isEqualTo(3))
                 .hasMessageContaining("bad.bpe:3").hasMessageContaining("'he'");
         Files.writeString(file, "hello\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> BpeTokenizer.load(file)).hasMessageContaining("bad.bpe:1").hasMessageContaining("header");
+        assertThatThrownBy(() -> BpeFiles.read(file)).hasMessageContaining("bad.bpe:1").hasMessageContaining("header");
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 /** GPT-2 byte-level BPE: ids must be GPT-2's, checked against the book's numbers and jtokkit (r50k_base). */
 class Gpt2BpeTest {
@@ -27,7 +27,7 @@ class Gpt2BpeTest {
 
     static final Encoding JTOKKIT = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
 
-    final BpeTokenizer gpt2 = BpeTokenizer.gpt2();
+    final BpeTokenizer gpt2 = Tokenizers.gpt2();
 
     @Test
     void referenceSentenceGivesTheBooksIds() {
@@ -71,7 +71,7 @@ class Gpt2BpeTest {
         try (InputStream in = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/r50k_base.tiktoken")) {
             Files.copy(in, ranks);
         }
-        BpeTokenizer fromRanks = BpeTokenizer.fromTiktokenFile(ranks, Map.of("<|endoftext|>", 50256));
+        BpeTokenizer fromRanks = BpeFiles.readTiktoken(ranks, Map.of("<|endoftext|>", 50256));
         String text = Files.readString(Datasets.resolve("the-verdict"));
         assertThat(fromRanks.vocabSize()).isEqualTo(50_257);
         IdAssert.assertSameIds(fromRanks.encode(text), gpt2.encode(text));
@@ -118,14 +118,14 @@ class Gpt2BpeTest {
     void malformedMergesFileNamesFileAndLine(@TempDir Path dir) throws IOException {
         Path merges = dir.resolve("vocab.bpe");
         Files.writeString(merges, "#version: 0.2\nĠ t\nĠ a\nthis line is wrong\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> BpeTokenizer.fromGpt2Files(Datasets.resolve("gpt2-encoder"), merges))
+        assertThatThrownBy(() -> BpeFiles.readGpt2(Datasets.resolve("gpt2-encoder"), merges))
                 .isInstanceOfSatisfying(TokenizerFileException.class, e -> {
                     assertThat(e.file()).isEqualTo(merges);
                     assertThat(e.line()).isEqualTo(4);
                 })
                 .hasMessageContaining("vocab.bpe:4");
         Files.writeString(merges, "#version: 0.2\nĠ t\nĠ zzzqqq\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> BpeTokenizer.fromGpt2Files(Datasets.resolve("gpt2-encoder"), merges))
+        assertThatThrownBy(() -> BpeFiles.readGpt2(Datasets.resolve("gpt2-encoder"), merges))
                 .hasMessageContaining("vocab.bpe:3").hasMessageContaining("zzzqqq");
     }
 
@@ -133,11 +133,11 @@ class Gpt2BpeTest {
     void malformedEncoderJsonNamesFileAndLine(@TempDir Path dir) throws IOException {
         Path encoder = dir.resolve("encoder.json");
         Files.writeString(encoder, "{\n\"a\": 1,\n\"b\": \"two\"\n}\n");
-        assertThatThrownBy(() -> BpeTokenizer.fromGpt2Files(encoder, Datasets.resolve("gpt2-vocab")))
+        assertThatThrownBy(() -> BpeFiles.readGpt2(encoder, Datasets.resolve("gpt2-vocab")))
                 .isInstanceOfSatisfying(TokenizerFileException.class, e -> assertThat(e.line()).isEqualTo(3))
                 .hasMessageContaining("encoder.json:3");
         Files.writeString(encoder, "{\n\"a\": 1,\n\"b\" 2\n}\n");
-        assertThatThrownBy(() -> BpeTokenizer.fromGpt2Files(encoder, Datasets.resolve("gpt2-vocab")))
+        assertThatThrownBy(() -> BpeFiles.readGpt2(encoder, Datasets.resolve("gpt2-vocab")))
                 .hasMessageContaining("encoder.json:3").hasMessageContaining("not valid JSON");
     }
 
@@ -145,11 +145,11 @@ class Gpt2BpeTest {
     void malformedTiktokenFileNamesFileAndLine(@TempDir Path dir) throws IOException {
         Path ranks = dir.resolve("bad.tiktoken");
         Files.writeString(ranks, "IQ== 0\nIg== 1\n!!notbase64 2\n");
-        assertThatThrownBy(() -> BpeTokenizer.fromTiktokenFile(ranks, Map.of()))
+        assertThatThrownBy(() -> BpeFiles.readTiktoken(ranks, Map.of()))
                 .isInstanceOfSatisfying(TokenizerFileException.class, e -> assertThat(e.line()).isEqualTo(3))
                 .hasMessageContaining("base64");
         Files.writeString(ranks, "IQ== 0\nIg== 0\n");
-        assertThatThrownBy(() -> BpeTokenizer.fromTiktokenFile(ranks, Map.of()))
+        assertThatThrownBy(() -> BpeFiles.readTiktoken(ranks, Map.of()))
                 .hasMessageContaining("bad.tiktoken:2").hasMessageContaining("already given on line 1");
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 
 /** The book's chapter 2 numbers for the word tokenizers on "The Verdict". */
 class RegexWordTokenizerTest {

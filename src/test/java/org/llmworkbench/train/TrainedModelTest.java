@@ -99,8 +99,8 @@ class TrainedModelTest {
             }
             // no GPT-2 weights in the data dir and downloads off: the fallback says so
             log.reset();
-            assertThat(Files.exists(org.llmworkbench.data.Datasets.dataDir() == null ? cache.resolve("none")
-                    : org.llmworkbench.data.Datasets.dataDir().resolve("gpt2/model.safetensors"))).isFalse();
+            assertThat(Files.exists(org.llmworkbench.datasets.Datasets.dataDir() == null ? cache.resolve("none")
+                    : org.llmworkbench.datasets.Datasets.dataDir().resolve("gpt2/model.safetensors"))).isFalse();
         } finally {
             if (old == null) System.clearProperty("workbench.cache.dir"); else System.setProperty("workbench.cache.dir", old);
         }

@@ -123,6 +123,25 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptStopsAtTheNextStepWithACheckpointAndSaysWhere(@TempDir Path dir) throws IOException {
+        try (GptModel model = GptModel.create(TINY, 5)) {
+            Trainer<org.llmworkbench.data.Batch> trainer = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
+                            loader(corpus(900), 3), config().checkpointEvery(0).build())
+                    .runDir(dir)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onStep(Step step) {
+                            if (step.step() == 3) Thread.currentThread().interrupt(); // what a notebook's stop button does
+                        }
+                    }).build();
+            assertThatThrownBy(trainer::run).isInstanceOf(TrainingInterruptedException.class)
+                    .hasMessageContaining("after step 3").hasMessageContaining("step-00000003.json");
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+            assertThat(Checkpoints.read(dir.resolve("checkpoints/step-00000003.json")).step()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void configRejectsBadValuesNamingTheField() {
         assertThatThrownBy(() -> TrainConfig.builder().build()).hasMessageContaining("maxSteps, maxEpochs or maxTokens");
         assertThatThrownBy(() -> TrainConfig.builder().maxSteps(1).gradAccumulation(0).build()).hasMessageContaining("gradAccumulation");

@@ -14,8 +14,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.Tokenizers;
 import org.llmworkbench.text.BpeTrainer;
 import org.llmworkbench.text.RegexWordTokenizer;
 import org.llmworkbench.text.Tokenizer;
@@ -30,7 +31,7 @@ class TokenChartsTest {
     @BeforeAll
     static void setUp() throws IOException {
         verdict = Files.readString(Datasets.resolve("the-verdict"));
-        gpt2 = BpeTokenizer.gpt2();
+        gpt2 = Tokenizers.gpt2();
         trained = new BpeTrainer(BpeTrainer.Config.of(700)).train(verdict);
     }
 

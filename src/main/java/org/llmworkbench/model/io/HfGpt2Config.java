@@ -1,5 +1,6 @@
 package org.llmworkbench.model.io;
 
+import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,7 +57,7 @@ public record HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLa
         };
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public static HfGpt2Config read(Path configJson) throws IOException {
         JsonNode root;

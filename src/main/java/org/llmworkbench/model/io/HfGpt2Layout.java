@@ -30,64 +30,16 @@ public final class HfGpt2Layout {
 
     private HfGpt2Layout() {}
 
-    // ---- expected names and shapes ------------------------------------------------------------
+    // ---- expected names and shapes (from the one table, Gpt2Parameters) ----------------------
 
     /** HF names (without the {@code transformer.} prefix) → shapes. */
     public static Map<String, long[]> hfShapes(HfGpt2Config c) {
-        long v = c.vocabSize(), ctx = c.contextLength(), e = c.embDim();
-        Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("wte.weight", new long[] {v, e});
-        m.put("wpe.weight", new long[] {ctx, e});
-        for (int i = 0; i < c.nLayers(); i++) {
-            String h = "h." + i + ".";
-            m.put(h + "ln_1.weight", new long[] {e});
-            m.put(h + "ln_1.bias", new long[] {e});
-            m.put(h + "attn.c_attn.weight", new long[] {e, 3 * e});
-            m.put(h + "attn.c_attn.bias", new long[] {3 * e});
-            m.put(h + "attn.c_proj.weight", new long[] {e, e});
-            m.put(h + "attn.c_proj.bias", new long[] {e});
-            m.put(h + "ln_2.weight", new long[] {e});
-            m.put(h + "ln_2.bias", new long[] {e});
-            m.put(h + "mlp.c_fc.weight", new long[] {e, 4 * e});
-            m.put(h + "mlp.c_fc.bias", new long[] {4 * e});
-            m.put(h + "mlp.c_proj.weight", new long[] {4 * e, e});
-            m.put(h + "mlp.c_proj.bias", new long[] {e});
-        }
-        m.put("ln_f.weight", new long[] {e});
-        m.put("ln_f.bias", new long[] {e});
-        if (!c.tiedHead()) m.put("lm_head.weight", new long[] {v, e});
-        return m;
+        return Gpt2Parameters.hfShapes(c);
     }
 
     /** Our names → shapes, in the order the model declares them. */
     public static Map<String, long[]> workbenchShapes(HfGpt2Config c) {
-        long v = c.vocabSize(), ctx = c.contextLength(), e = c.embDim();
-        Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("tok_emb.weight", new long[] {v, e});
-        m.put("pos_emb.weight", new long[] {ctx, e});
-        for (int i = 0; i < c.nLayers(); i++) {
-            String b = "trf_blocks." + i + ".";
-            m.put(b + "att.W_query.weight", new long[] {e, e});
-            m.put(b + "att.W_query.bias", new long[] {e});
-            m.put(b + "att.W_key.weight", new long[] {e, e});
-            m.put(b + "att.W_key.bias", new long[] {e});
-            m.put(b + "att.W_value.weight", new long[] {e, e});
-            m.put(b + "att.W_value.bias", new long[] {e});
-            m.put(b + "att.out_proj.weight", new long[] {e, e});
-            m.put(b + "att.out_proj.bias", new long[] {e});
-            m.put(b + "ff.layers.0.weight", new long[] {4 * e, e});
-            m.put(b + "ff.layers.0.bias", new long[] {4 * e});
-            m.put(b + "ff.layers.2.weight", new long[] {e, 4 * e});
-            m.put(b + "ff.layers.2.bias", new long[] {e});
-            m.put(b + "norm1.scale", new long[] {e});
-            m.put(b + "norm1.shift", new long[] {e});
-            m.put(b + "norm2.scale", new long[] {e});
-            m.put(b + "norm2.shift", new long[] {e});
-        }
-        m.put("final_norm.scale", new long[] {e});
-        m.put("final_norm.shift", new long[] {e});
-        if (!c.tiedHead()) m.put("out_head.weight", new long[] {v, e});
-        return m;
+        return Gpt2Parameters.oursShapes(c);
     }
 
     /**
@@ -198,34 +150,18 @@ public final class HfGpt2Layout {
         return m;
     }
 
+    /** Each of our tensors from its HF tensor: a third of the fused q|k|v, transposed where HF is [in, out]. */
     private static StateDict convert(HfGpt2Config c, HfSource hf) throws IOException {
         int e = c.embDim();
         StateDict sd = new StateDict();
-        sd.put(hf.get("wte.weight").renamed("tok_emb.weight"));
-        sd.put(hf.get("wpe.weight").renamed("pos_emb.weight"));
-        for (int i = 0; i < c.nLayers(); i++) {
-            String h = "h." + i + ".", b = "trf_blocks." + i + ".";
-            NamedTensor qkv = hf.get(h + "attn.c_attn.weight");
-            NamedTensor qkvBias = hf.get(h + "attn.c_attn.bias");
-            String[] parts = {"W_query", "W_key", "W_value"};
-            for (int p = 0; p < 3; p++) {
-                sd.put(qkv.columns(p * e, (p + 1) * e).transposed().renamed(b + "att." + parts[p] + ".weight"));
-                sd.put(qkvBias.slice(p * e, (p + 1) * e).renamed(b + "att." + parts[p] + ".bias"));
+        for (Gpt2Parameters.Row r : Gpt2Parameters.rows(c)) {
+            NamedTensor t = hf.get(r.hf());
+            if (r.part() >= 0) {
+                int from = r.part() * e;
+                t = r.transposed() ? t.columns(from, from + e) : t.slice(from, from + e);
             }
-            sd.put(hf.get(h + "attn.c_proj.weight").transposed().renamed(b + "att.out_proj.weight"));
-            sd.put(hf.get(h + "attn.c_proj.bias").renamed(b + "att.out_proj.bias"));
-            sd.put(hf.get(h + "mlp.c_fc.weight").transposed().renamed(b + "ff.layers.0.weight"));
-            sd.put(hf.get(h + "mlp.c_fc.bias").renamed(b + "ff.layers.0.bias"));
-            sd.put(hf.get(h + "mlp.c_proj.weight").transposed().renamed(b + "ff.layers.2.weight"));
-            sd.put(hf.get(h + "mlp.c_proj.bias").renamed(b + "ff.layers.2.bias"));
-            sd.put(hf.get(h + "ln_1.weight").renamed(b + "norm1.scale"));
-            sd.put(hf.get(h + "ln_1.bias").renamed(b + "norm1.shift"));
-            sd.put(hf.get(h + "ln_2.weight").renamed(b + "norm2.scale"));
-            sd.put(hf.get(h + "ln_2.bias").renamed(b + "norm2.shift"));
+            sd.put((r.transposed() ? t.transposed() : t).renamed(r.ours()));
         }
-        sd.put(hf.get("ln_f.weight").renamed("final_norm.scale"));
-        sd.put(hf.get("ln_f.bias").renamed("final_norm.shift"));
-        if (!c.tiedHead()) sd.put(hf.get("lm_head.weight").renamed("out_head.weight"));
         return sd;
     }
 
@@ -234,31 +170,18 @@ public final class HfGpt2Layout {
     /** Converts our state dict to HF names and Conv1D layout (no prefix, no mask buffers). */
     public static StateDict toHuggingFace(StateDict ours, HfGpt2Config c) throws IOException {
         checkShapes("state dict", shapesOf(ours), workbenchShapes(c), c);
-        StateDict hf = new StateDict();
-        hf.put(ours.get("tok_emb.weight").renamed("wte.weight"));
-        hf.put(ours.get("pos_emb.weight").renamed("wpe.weight"));
-        for (int i = 0; i < c.nLayers(); i++) {
-            String h = "h." + i + ".", b = "trf_blocks." + i + ".";
-            hf.put(ours.get(b + "norm1.scale").renamed(h + "ln_1.weight"));
-            hf.put(ours.get(b + "norm1.shift").renamed(h + "ln_1.bias"));
-            hf.put(NamedTensor.concatColumns(h + "attn.c_attn.weight",
-                    ours.get(b + "att.W_query.weight").transposed(),
-                    ours.get(b + "att.W_key.weight").transposed(),
-                    ours.get(b + "att.W_value.weight").transposed()));
-            hf.put(NamedTensor.concat(h + "attn.c_attn.bias",
-                    ours.get(b + "att.W_query.bias"), ours.get(b + "att.W_key.bias"), ours.get(b + "att.W_value.bias")));
-            hf.put(ours.get(b + "att.out_proj.weight").transposed().renamed(h + "attn.c_proj.weight"));
-            hf.put(ours.get(b + "att.out_proj.bias").renamed(h + "attn.c_proj.bias"));
-            hf.put(ours.get(b + "norm2.scale").renamed(h + "ln_2.weight"));
-            hf.put(ours.get(b + "norm2.shift").renamed(h + "ln_2.bias"));
-            hf.put(ours.get(b + "ff.layers.0.weight").transposed().renamed(h + "mlp.c_fc.weight"));
-            hf.put(ours.get(b + "ff.layers.0.bias").renamed(h + "mlp.c_fc.bias"));
-            hf.put(ours.get(b + "ff.layers.2.weight").transposed().renamed(h + "mlp.c_proj.weight"));
-            hf.put(ours.get(b + "ff.layers.2.bias").renamed(h + "mlp.c_proj.bias"));
+        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
+        for (Gpt2Parameters.Row r : Gpt2Parameters.rows(c)) {
+            NamedTensor t = ours.get(r.ours());
+            parts.computeIfAbsent(r.hf(), k -> new ArrayList<>()).add(r.transposed() ? t.transposed() : t);
         }
-        hf.put(ours.get("final_norm.scale").renamed("ln_f.weight"));
-        hf.put(ours.get("final_norm.shift").renamed("ln_f.bias"));
-        if (!c.tiedHead()) hf.put(ours.get("out_head.weight").renamed("lm_head.weight"));
+        StateDict hf = new StateDict();
+        parts.forEach((name, list) -> {
+            NamedTensor[] ts = list.toArray(new NamedTensor[0]);
+            if (ts.length == 1) hf.put(ts[0].renamed(name));
+            else if (ts[0].shape().length == 2) hf.put(NamedTensor.concatColumns(name, ts));
+            else hf.put(NamedTensor.concat(name, ts));
+        });
         return hf;
     }
 

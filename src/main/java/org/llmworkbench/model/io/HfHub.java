@@ -1,6 +1,8 @@
 package org.llmworkbench.model.io;
 
 import org.llmworkbench.AtomicFiles;
+import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.datasets.FileChecksums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -62,7 +62,7 @@ public final class HfHub {
      * workbench is ({@code WORKBENCH_OFFLINE=true}).
      */
     public static HfHub defaults() {
-        return new HfHub(DEFAULT_ENDPOINT, defaultCacheRoot(), org.llmworkbench.data.Datasets.offline());
+        return new HfHub(DEFAULT_ENDPOINT, defaultCacheRoot(), Datasets.offline());
     }
 
     public static Path defaultCacheRoot() {
@@ -111,7 +111,7 @@ public final class HfHub {
         Map<String, String> lock = readLock(dir);
         String expected = expectedSha256 != null ? expectedSha256 : lock.get(file);
         if (Files.isRegularFile(target)) {
-            String actual = sha256(target);
+            String actual = FileChecksums.sha256(target);
             if (expected == null || expected.equals(actual)) {
                 record(dir, lock, file, actual);
                 return target;
@@ -120,7 +120,7 @@ public final class HfHub {
         }
         URI url = url(repo, file);
         if (offline) {
-            throw new IOException("downloads are off (" + org.llmworkbench.data.Datasets.OFFLINE_ENV + "=true) and " + target
+            throw new IOException("downloads are off (" + Datasets.OFFLINE_ENV + "=true) and " + target
                     + (Files.isRegularFile(target) ? " does not match its sha256 " + expected : " is not in the cache")
                     + ": copy " + url + " there by hand, or load from a local directory");
         }
@@ -158,11 +158,11 @@ public final class HfHub {
                         + (response.statusCode() == 404 ? ": check the repo and file name" : "")
                         + (response.statusCode() == 401 || response.statusCode() == 403 ? ": the repo may be gated or private" : ""));
             }
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = FileChecksums.newDigest();
             try (DigestInputStream in = new DigestInputStream(body, digest); OutputStream out = Files.newOutputStream(temp)) {
                 in.transferTo(out);
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return FileChecksums.hex(digest.digest());
         }
     }
 
@@ -198,22 +198,6 @@ public final class HfHub {
         StringBuilder sb = new StringBuilder();
         lock.forEach((f, s) -> sb.append(s).append("  ").append(f).append('\n'));
         AtomicFiles.writeBytes(dir.resolve(LOCK_FILE), sb.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void checkRepo(String repo) {

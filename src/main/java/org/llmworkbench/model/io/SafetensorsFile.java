@@ -1,8 +1,7 @@
 package org.llmworkbench.model.io;
 
-import com.fasterxml.jackson.core.JsonParser;
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,9 +34,7 @@ public final class SafetensorsFile implements Closeable {
     static final String METADATA_KEY = "__metadata__";
     private static final int CHUNK_BYTES = 8 * 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = Json.STRICT;
 
     private final Path path;
     private final FileChannel channel;

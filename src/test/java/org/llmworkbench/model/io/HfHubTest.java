@@ -1,5 +1,6 @@
 package org.llmworkbench.model.io;
 
+import org.llmworkbench.datasets.FileChecksums;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +78,8 @@ class HfHubTest {
 
         Path weights = cache.resolve("tiny/gpt2/model.safetensors");
         String lock = Files.readString(cache.resolve("tiny/gpt2/" + HfHub.LOCK_FILE));
-        assertThat(lock).isEqualTo(HfHub.sha256(cache.resolve("tiny/gpt2/config.json")) + "  config.json\n"
-                + HfHub.sha256(weights) + "  model.safetensors\n");
+        assertThat(lock).isEqualTo(FileChecksums.sha256(cache.resolve("tiny/gpt2/config.json")) + "  config.json\n"
+                + FileChecksums.sha256(weights) + "  model.safetensors\n");
 
         // second load comes from the cache
         assertThat(HfGpt2Layout.load(url + "/resolve/main/model.safetensors", hub)).isEqualTo(ckpt);
@@ -99,7 +100,7 @@ class HfHubTest {
         Files.write(weights, new byte[] {1, 2, 3});
         serveCheckpoint("tiny/gpt2", 9);
         assertThatThrownBy(() -> hub.fetch("tiny/gpt2", "model.safetensors", null))
-                .hasMessageContaining("but " + HfHub.sha256(tmp.resolve("src-8/model.safetensors")) + " was expected")
+                .hasMessageContaining("but " + FileChecksums.sha256(tmp.resolve("src-8/model.safetensors")) + " was expected")
                 .hasMessageContaining(HfHub.LOCK_FILE);
         assertThat(Files.readAllBytes(weights)).containsExactly(1, 2, 3);
         assertNoTempFiles();
@@ -115,7 +116,7 @@ class HfHubTest {
         assertThat(cache.resolve("org/m/config.json")).doesNotExist();
         assertNoTempFiles();
 
-        String right = HfHub.sha256(tmp.resolve("src-10/config.json"));
+        String right = FileChecksums.sha256(tmp.resolve("src-10/config.json"));
         assertThat(hub.fetch("org/m", "config.json", right.toUpperCase())).hasSameBinaryContentAs(tmp.resolve("src-10/config.json"));
     }
 

@@ -1,6 +1,6 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import org.llmworkbench.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -20,12 +20,10 @@ import java.util.function.UnaryOperator;
  */
 public record DatasetManifest(int version, List<DatasetEntry> datasets) {
 
-    public static final String RESOURCE = "/org/llmworkbench/data/manifest.json";
+    public static final String RESOURCE = "/org/llmworkbench/datasets/manifest.json";
     public static final int SUPPORTED_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = Json.STRICT;
 
     public DatasetManifest {
         if (version != SUPPORTED_VERSION) {

@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 /**
  * A dataset could not be provided: not found and not downloadable, damaged, or a download failed.

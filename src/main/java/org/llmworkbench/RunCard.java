@@ -1,4 +1,4 @@
-package org.llmworkbench.viz;
+package org.llmworkbench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,17 +7,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.llmworkbench.Workbench;
-import org.llmworkbench.notebook.DisplayData;
-import org.llmworkbench.notebook.Displayable;
-import org.llmworkbench.notebook.Renderer;
 
 /**
  * What a reader needs to reproduce a run: versions, seed, threads, the sha256 of every dataset it
  * read, wall time and the figures it measured (tokens/s, losses). Notebooks add figures with
- * {@link #metric}; the runner fills in the rest and prints one per notebook in the report.
+ * {@link #metric}; the runner fills in the rest and prints one per notebook in the report. It lives
+ * at the bottom of the package order (training, the CLI and notebooks all record on it); notebooks
+ * show it through {@link #toHtml()}.
  */
-public final class RunCard implements Displayable {
+public final class RunCard {
     private static volatile RunCard current = new RunCard("interactive");
 
     private final String name;
@@ -105,7 +103,7 @@ public final class RunCard implements Displayable {
     }
 
     public ObjectNode toJson() {
-        ObjectMapper m = new ObjectMapper();
+        ObjectMapper m = Json.MAPPER;
         ObjectNode n = m.createObjectNode();
         n.put("name", name);
         n.put("status", status);
@@ -137,16 +135,12 @@ public final class RunCard implements Displayable {
     }
 
     private static void row(StringBuilder h, String k, String v) {
-        h.append("<tr><th style=\"text-align:left\">").append(Renderer.escape(k)).append("</th><td style=\"text-align:left\">")
-                .append(Renderer.escape(v)).append("</td></tr>");
+        h.append("<tr><th style=\"text-align:left\">").append(escape(k)).append("</th><td style=\"text-align:left\">")
+                .append(escape(v)).append("</td></tr>");
     }
 
-    @Override
-    public DisplayData toDisplayData() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("text/html", toHtml());
-        d.put("text/plain", toString());
-        return new DisplayData(d);
+    private static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     @Override

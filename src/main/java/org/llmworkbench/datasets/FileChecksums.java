@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,18 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * sha256 of files, remembered per (path, size, modification time): a notebook resolves the same
+ * sha256 of files (the one implementation: datasets, Hugging Face downloads, weights), remembered per (path, size, modification time): a notebook resolves the same
  * dataset in many cells and should hash a megabyte once, not every time. A file rewritten in place
  * gets a new mtime (or size) and is hashed again.
  */
-final class FileChecksums {
+public final class FileChecksums {
     private FileChecksums() {}
 
     private record Key(Path path, long size, FileTime modified) {}
 
     private static final ConcurrentMap<Key, String> KNOWN = new ConcurrentHashMap<>();
 
-    static String sha256(Path file) throws IOException {
+    /** Lower-case hex sha256 of the file's bytes. */
+    public static String sha256(Path file) throws IOException {
         Key key = keyOf(file);
         String known = KNOWN.get(key);
         if (known != null) return known;
@@ -43,7 +44,7 @@ final class FileChecksums {
         KNOWN.put(keyOf(file), sha256);
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -51,7 +52,7 @@ final class FileChecksums {
         }
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
     }
 

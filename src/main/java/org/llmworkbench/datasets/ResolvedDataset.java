@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

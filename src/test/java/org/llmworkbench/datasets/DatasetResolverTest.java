@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;

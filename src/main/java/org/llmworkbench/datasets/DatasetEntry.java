@@ -1,4 +1,4 @@
-package org.llmworkbench.data;
+package org.llmworkbench.datasets;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
