@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.train.BaseModels;

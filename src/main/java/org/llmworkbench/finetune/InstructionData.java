@@ -3,7 +3,7 @@ package org.llmworkbench.finetune;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.data.InstructionPrompts.Example;
 
 import java.io.IOException;

@@ -212,7 +212,7 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
 
     /** Where notebooks keep the instruction-tuned version of a base model (the user cache). */
     public static Path cachedModelDir(String base) {
-        return org.llmworkbench.data.Datasets.cacheDir().resolve("models").resolve("instruct-" + base);
+        return org.llmworkbench.datasets.Datasets.cacheDir().resolve("models").resolve("instruct-" + base);
     }
 
     /** The prompt a model of this preset is asked with. */

@@ -1,6 +1,6 @@
 package org.llmworkbench.finetune;
 
-import org.llmworkbench.data.Datasets;
+import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.data.InstructionPrompts;
 
 import java.nio.file.Path;

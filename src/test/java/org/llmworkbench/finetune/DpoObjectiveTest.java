@@ -23,7 +23,7 @@ class DpoObjectiveTest {
     static final GptConfig SMALL = new GptConfig(GptConfig.GPT2_VOCAB, 256, 32, 1, 2, 0.0, true, false);
 
     static InstructionBatches<PreferenceCollate.Sample, PreferenceCollate.Batch> batches(int examples, int batchSize) {
-        List<PreferenceCollate.Sample> samples = PreferenceCollate.encodeAll(BpeTokenizer.gpt2(), Format.ALPACA,
+        List<PreferenceCollate.Sample> samples = PreferenceCollate.encodeAll(org.llmworkbench.text.Tokenizers.gpt2(), Format.ALPACA,
                 PreferenceData.load().subList(0, examples));
         return InstructionBatches.inOrder(samples, batchSize, PreferenceCollate.book().withMaxLength(256)::collate);
     }

@@ -36,7 +36,7 @@ class InstructionCollateTest {
 
     @Test
     void anEncodedExampleKnowsWhereItsAnswerStarts() {
-        BpeTokenizer gpt2 = BpeTokenizer.gpt2();
+        BpeTokenizer gpt2 = org.llmworkbench.text.Tokenizers.gpt2();
         Example e = new Example("Name the capital of France.", "", "The capital of France is Paris.");
         for (Format f : Format.values()) {
             Sample s = InstructionCollate.encode(gpt2, f, e);

@@ -29,7 +29,7 @@ class InstructionTuningTest {
 
     @Test
     void tuningLowersTheValidationLossAndTheModelSavesAndLoads(@TempDir Path dir) throws IOException {
-        BpeTokenizer gpt2 = BpeTokenizer.gpt2();
+        BpeTokenizer gpt2 = org.llmworkbench.text.Tokenizers.gpt2();
         InstructionData.Split<Example> all = InstructionData.split(InstructionData.load());
         var split = new InstructionData.Split<>(all.train(), all.test(), all.validation().subList(0, 8));
         InstructionTuning settings = InstructionTuning.workshop().withTrainLimit(32).withLearningRate(1e-2)
@@ -71,7 +71,7 @@ class InstructionTuningTest {
 
     @Test
     void responsesAreSavedInTheEvaluationFormat(@TempDir Path dir) throws IOException {
-        BpeTokenizer gpt2 = BpeTokenizer.gpt2();
+        BpeTokenizer gpt2 = org.llmworkbench.text.Tokenizers.gpt2();
         InstructionData.Split<Example> split = InstructionData.split(InstructionData.load());
         try (GptModel model = GptModel.create(SMALL, 5)) {
             List<Responses.Record> zero = Responses.generate(model, gpt2, Format.ALPACA, split.test().subList(0, 2),
