@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class, PerplexityCommand.class,
                 EvaluateCommand.class, RateCommand.class,
                 PretrainCommand.class,
-                FinetuneCommand.class, ClassifyCommand.class,
+                FinetuneCommand.class, ClassifyCommand.class, RespondCommand.class, ChatCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WorkbenchCli implements Runnable {

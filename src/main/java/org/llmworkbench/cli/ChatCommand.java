@@ -1,0 +1,75 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.data.InstructionPrompts;
+import org.llmworkbench.finetune.InstructionModel;
+import org.llmworkbench.finetune.Responses;
+import org.llmworkbench.model.GenerationConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench chat}: type an instruction, read the answer as it is generated. Each line of
+ * standard input is one instruction (no memory of earlier turns: the models were tuned on single
+ * instructions); end with Ctrl-D. Ends with one JSON line.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Answer instructions read from standard input, one per line, streaming each answer.")
+public final class ChatCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Instruction-tuned model directory (or a base model name).")
+    String model;
+
+    @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")
+    String format;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 (default) answers greedily; above 0 samples.")
+    double temperature;
+
+    @Option(names = "--seed", defaultValue = "123", description = "Sampling seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        GenerationConfig generation = temperature > 0 ? GenerationConfig.sampling(maxNewTokens, temperature, 0, 1, seed)
+                : GenerationConfig.greedy(maxNewTokens);
+        int turns = 0;
+        long generatedChars = 0;
+        try (InstructionModel m = InstructionModels.open(model, format, System.err);
+             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            System.err.println(m.name() + " (" + m.format().id() + " prompts). One instruction per line; Ctrl-D ends.");
+            String line;
+            while (true) {
+                System.err.print("> ");
+                if ((line = in.readLine()) == null) break;
+                if (line.isBlank()) continue;
+                String prompt = InstructionPrompts.prompt(m.format(), line.strip(), "");
+                String answer = Responses.answer(m.model(), m.tokenizer(), prompt, generation, piece -> {
+                    System.out.print(piece);
+                    System.out.flush();
+                });
+                System.out.println();
+                turns++;
+                generatedChars += answer.length();
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "chat");
+            json.put("model", m.name());
+            json.put("prompt_format", m.format().id());
+            json.put("turns", turns);
+            json.put("answer_chars", generatedChars);
+            System.out.println(new ObjectMapper().writeValueAsString(json));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package org.llmworkbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.finetune.InstructionData;
+import org.llmworkbench.finetune.InstructionModel;
+import org.llmworkbench.finetune.Responses;
+import org.llmworkbench.model.GenerationConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code workbench respond}: a model's answers to one split of the instruction data, saved as the
+ * responses file evaluation reads; zero-shot, or few-shot with {@code --shots K} training examples.
+ */
+@Command(name = "respond", mixinStandardHelpOptions = true,
+        description = "Answer every instruction of a split and save the responses (JSON records); ends with one JSON line.")
+public final class RespondCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Instruction-tuned model directory, or a base model "
+            + "(a GPT-2 directory or gpt2, gpt2-medium, workshop-base, ...) asked zero- or few-shot.")
+    String model;
+
+    @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")
+    String format;
+
+    @Option(names = "--data", defaultValue = "instruction-data", description = "Dataset name or JSON file (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--split", defaultValue = "test", description = "train, test or validation (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", required = true, description = "Responses file (JSON).")
+    Path out;
+
+    @Option(names = "--shots", defaultValue = "0", description = "Answered training examples before each question (default ${DEFAULT-VALUE}).")
+    int shots;
+
+    @Option(names = "--shot-seed", defaultValue = "123", description = "Seed for picking the examples (default ${DEFAULT-VALUE}).")
+    long shotSeed;
+
+    @Option(names = "--limit", description = "Only the first N instructions of the split.")
+    Integer limit;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(InstructionModels.data(data)));
+        List<Example> questions = parts.part(split);
+        if (limit != null) questions = questions.subList(0, Math.min(limit, questions.size()));
+        long t0 = System.nanoTime();
+        try (InstructionModel m = InstructionModels.open(model, format, System.out)) {
+            int[] done = {0};
+            int total = questions.size();
+            List<Responses.Record> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
+                    GenerationConfig.greedy(maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
+                    parts.train(), shots, shotSeed, r -> System.out.printf("[%d/%d] %s%n", ++done[0], total,
+                            abbreviate(r.response())));
+            Responses.write(out, records);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "respond");
+            json.put("model", m.name());
+            json.put("prompt_format", m.format().id());
+            json.put("split", split);
+            json.put("shots", shots);
+            json.put("responses", records.size());
+            json.put("empty", records.stream().filter(r -> r.response().isEmpty()).count());
+            json.put("wall_s", InstructionModels.round((System.nanoTime() - t0) / 1e9));
+            json.put("file", out.toString());
+            System.out.println(new ObjectMapper().writeValueAsString(json));
+        }
+        return 0;
+    }
+
+    private static String abbreviate(String s) {
+        String line = s.replace('\n', ' ');
+        return line.length() <= 100 ? line : line.substring(0, 97) + "...";
+    }
+}

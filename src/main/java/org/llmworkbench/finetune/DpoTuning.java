@@ -1,0 +1,153 @@
+package org.llmworkbench.finetune;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.train.TrainConfig;
+import org.llmworkbench.train.TrainResult;
+import org.llmworkbench.train.Trainer;
+import org.llmworkbench.train.TrainingListener;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Preference tuning with DPO after instruction tuning (the book's DPO notebook): the tuned model is
+ * the starting policy and, frozen, the reference; the {@link Trainer} minimizes {@link DpoObjective}
+ * on the preference data's training part. Rewards, margins and preference accuracy on the training
+ * and validation parts are measured before and after.
+ *
+ * @param beta         DPO's β (the book: 0.1)
+ * @param learningRate AdamW's rate (the book: 5e-6)
+ * @param weightDecay  AdamW's weight decay (the book: 0.01)
+ * @param epochs       passes over the training part (the book: 1)
+ * @param maxSteps     stop after this many steps (0: no limit)
+ * @param batchSize    examples per step (the book: 8)
+ * @param maxLength    cut sequences to this many tokens (0: the model's context length; the book: 1024)
+ * @param evalEvery    evaluate the DPO loss every this many steps (the book: 5)
+ * @param evalBatches  batches per evaluation, and for the before/after figures (the book: 5)
+ * @param trainLimit   use only the first this many training examples (0: all)
+ * @param seed         shuffling seed (the book: 123)
+ */
+public record DpoTuning(double beta, double learningRate, double weightDecay, int epochs, long maxSteps, int batchSize,
+                        int maxLength, int evalEvery, int evalBatches, int trainLimit, long seed) {
+
+    public DpoTuning {
+        if (!(beta > 0)) throw new IllegalArgumentException("beta must be > 0, got " + beta);
+        if (!(learningRate > 0 && learningRate <= 1)) throw new IllegalArgumentException("learningRate must be in (0, 1], got " + learningRate);
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        if (maxSteps < 0 || maxLength < 0 || evalEvery < 0 || evalBatches < 0 || trainLimit < 0) {
+            throw new IllegalArgumentException("maxSteps, maxLength, evalEvery, evalBatches and trainLimit must be >= 0");
+        }
+    }
+
+    /** The book's settings: β 0.1, AdamW lr 5e-6, wd 0.01, 1 epoch, batch 8. */
+    public static DpoTuning book() {
+        return new DpoTuning(0.1, 5e-6, 0.01, 1, 0, 8, 1024, 5, 5, 0, 123);
+    }
+
+    /** A small model trained briefly moves little at 5e-6: a larger rate, the rest as the book. */
+    public static DpoTuning workshop() {
+        return new DpoTuning(0.1, 5e-5, 0.01, 1, 0, 8, 0, 20, 5, 0, 123);
+    }
+
+    public static DpoTuning preset(String name) {
+        return switch (name) {
+            case "book" -> book();
+            case "workshop" -> workshop();
+            default -> throw new IllegalArgumentException("unknown DPO preset '" + name + "': use book or workshop");
+        };
+    }
+
+    public DpoTuning withBeta(double v) { return new DpoTuning(v, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
+    public DpoTuning withLearningRate(double v) { return new DpoTuning(beta, v, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
+    public DpoTuning withEpochs(int v) { return new DpoTuning(beta, learningRate, weightDecay, v, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
+    public DpoTuning withMaxSteps(long v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, v, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
+    public DpoTuning withBatchSize(int v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, v, maxLength, evalEvery, evalBatches, trainLimit, seed); }
+    public DpoTuning withEval(int every, int batches) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, every, batches, trainLimit, seed); }
+    public DpoTuning withTrainLimit(int v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, v, seed); }
+    public DpoTuning withSeed(long v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, v); }
+
+    public TrainConfig trainConfig() {
+        TrainConfig.Builder b = TrainConfig.builder().maxEpochs(epochs).learningRate(learningRate).constantRate()
+                .weightDecay(weightDecay).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
+        if (maxSteps > 0) b.maxSteps(maxSteps);
+        return b.build();
+    }
+
+    /** Before and after, on the training and the validation part. */
+    public record Result(InstructionModel tuned, TrainResult training, DpoObjective.Evaluation trainBefore,
+                         DpoObjective.Evaluation valBefore, DpoObjective.Evaluation trainAfter,
+                         DpoObjective.Evaluation valAfter) {
+        /** One row per (part, before/after): DPO loss, mean rewards, margin, preference accuracy. */
+        public tech.tablesaw.api.Table table() {
+            var part = tech.tablesaw.api.StringColumn.create("part");
+            var when = tech.tablesaw.api.StringColumn.create("when");
+            var loss = tech.tablesaw.api.DoubleColumn.create("loss");
+            var chosen = tech.tablesaw.api.DoubleColumn.create("chosen reward");
+            var rejected = tech.tablesaw.api.DoubleColumn.create("rejected reward");
+            var margin = tech.tablesaw.api.DoubleColumn.create("margin");
+            var accuracy = tech.tablesaw.api.DoubleColumn.create("accuracy");
+            Object[][] rows = {{"train", "before", trainBefore}, {"train", "after", trainAfter},
+                    {"validation", "before", valBefore}, {"validation", "after", valAfter}};
+            for (Object[] r : rows) {
+                DpoObjective.Evaluation e = (DpoObjective.Evaluation) r[2];
+                part.append((String) r[0]);
+                when.append((String) r[1]);
+                loss.append(e.loss());
+                chosen.append(e.chosenReward());
+                rejected.append(e.rejectedReward());
+                margin.append(e.margin());
+                accuracy.append(e.accuracy());
+            }
+            return tech.tablesaw.api.Table.create("DPO before and after", part, when, loss, chosen, rejected, margin, accuracy);
+        }
+    }
+
+    /** The batches of one part of the preference data for a model of this context length. */
+    public InstructionBatches<PreferenceCollate.Sample, PreferenceCollate.Batch> batches(
+            InstructionModel model, List<PreferenceData.Example> examples, boolean training) {
+        int context = model.model().config().contextLength();
+        PreferenceCollate collate = PreferenceCollate.book().withMaxLength(maxLength == 0 ? context : Math.min(maxLength, context));
+        List<PreferenceCollate.Sample> samples = PreferenceCollate.encodeAll(model.tokenizer(), model.format(), examples);
+        return training ? InstructionBatches.training(samples, batchSize, seed, collate::collate)
+                : InstructionBatches.inOrder(samples, batchSize, collate::collate);
+    }
+
+    /**
+     * Tunes a copy of {@code start} (which stays as it was and serves as the frozen reference).
+     *
+     * @param runDir checkpoints and {@code metrics.csv} (the DPO loss as "loss"); null for none
+     */
+    public Result run(InstructionModel start, InstructionData.Split<PreferenceData.Example> split, Path runDir,
+                      List<TrainingListener> listeners) {
+        List<PreferenceData.Example> trainExamples = trainLimit > 0 && trainLimit < split.train().size()
+                ? split.train().subList(0, trainLimit) : split.train();
+        var train = batches(start, trainExamples, true);
+        var validation = batches(start, split.validation(), false);
+        GptModel policy = InstructionModel.copy(start.model(), 0.0);
+        try {
+            DpoObjective dpo = new DpoObjective(policy, start.model(), beta);
+            DpoObjective.Evaluation trainBefore = dpo.evaluate(train, evalBatches);
+            DpoObjective.Evaluation valBefore = dpo.evaluate(validation, evalBatches);
+            ObjectNode meta = new ObjectMapper().createObjectNode().put("kind", "dpo").put("start", start.name())
+                    .put("beta", beta).put("prompt_format", start.format().id());
+            PreferenceData.Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);
+            Trainer.Builder<PreferenceCollate.Batch> b = Trainer.builder(policy.parameters(), dpo, train, trainConfig())
+                    .validation(validation).meta(meta)
+                    .sampler(step -> Responses.respond(policy, start.tokenizer(), start.format(), probe.instruction(),
+                            probe.input(), GenerationConfig.greedy(35)));
+            if (runDir != null) b.runDir(runDir);
+            listeners.forEach(b::listener);
+            TrainResult result = b.build().run();
+            InstructionModel tuned = new InstructionModel(policy, start.tokenizer(), start.format(), start.name() + "+dpo");
+            return new Result(tuned, result, trainBefore, valBefore, dpo.evaluate(train, evalBatches),
+                    dpo.evaluate(validation, evalBatches));
+        } catch (RuntimeException e) {
+            policy.close();
+            throw e;
+        }
+    }
+}

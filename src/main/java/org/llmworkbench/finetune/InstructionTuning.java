@@ -1,0 +1,222 @@
+package org.llmworkbench.finetune;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.data.Batch;
+import org.llmworkbench.data.InstructionPrompts;
+import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.data.InstructionPrompts.Format;
+import org.llmworkbench.model.GenerationConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.text.Tokenizer;
+import org.llmworkbench.train.LanguageModelObjective;
+import org.llmworkbench.train.TrainConfig;
+import org.llmworkbench.train.TrainResult;
+import org.llmworkbench.train.Trainer;
+import org.llmworkbench.train.TrainingListener;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Instruction fine-tuning (the book's chapter 7): a pretrained model keeps training on
+ * "prompt + answer" texts with next-token cross-entropy. What makes it instruction tuning is the
+ * data and the batch ({@link InstructionCollate}: padding that costs nothing, optionally only the
+ * answers learned), not the loop, which is the ordinary {@link Trainer} with
+ * {@link LanguageModelObjective} (−100 targets are ignored by the loss).
+ *
+ * @param name          the preset's name
+ * @param baseModel     which base model the preset is meant for (a name for {@code BaseModels} or a directory)
+ * @param format        the prompt format
+ * @param maskPrompt    learn only the answers' tokens (the book's exercise 7.2)
+ * @param maxLength     cut batches to this many tokens (0: the model's context length)
+ * @param batchSize     examples per optimizer step
+ * @param epochs        passes over the training split
+ * @param maxSteps      stop after this many steps even within the epochs (0: no limit)
+ * @param learningRate  AdamW's rate (constant, as in the book)
+ * @param weightDecay   AdamW's weight decay
+ * @param dropRate      dropout while tuning (the book: 0)
+ * @param evalEvery     evaluate every this many steps (the book: 5)
+ * @param evalBatches   batches per evaluation (the book: 5)
+ * @param trainLimit    use only the first this many training examples (0: all; smoke runs)
+ * @param seed          shuffling and dropout seed (the book: 123)
+ */
+public record InstructionTuning(String name, String baseModel, Format format, boolean maskPrompt, int maxLength,
+                                int batchSize, int epochs, long maxSteps, double learningRate, double weightDecay,
+                                double dropRate, int evalEvery, int evalBatches, int trainLimit, long seed) {
+
+    public InstructionTuning {
+        if (format == null) throw new IllegalArgumentException("format is required (alpaca or phi3)");
+        if (maxLength < 0) throw new IllegalArgumentException("maxLength must be >= 0 (0 = context length), got " + maxLength);
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0 = no limit), got " + maxSteps);
+        if (!(learningRate > 0 && learningRate <= 1)) throw new IllegalArgumentException("learningRate must be in (0, 1], got " + learningRate);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        if (!(dropRate >= 0 && dropRate < 1)) throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
+        if (trainLimit < 0) throw new IllegalArgumentException("trainLimit must be >= 0 (0 = all), got " + trainLimit);
+    }
+
+    /** The book's recipe: GPT-2 medium, Alpaca, AdamW lr 5e-5, wd 0.1, 2 epochs, batch 8, no dropout (val loss 3.76 → 0.66). */
+    public static InstructionTuning book() {
+        return new InstructionTuning("book", "gpt2-medium", Format.ALPACA, false, 1024, 8, 2, 0, 5e-5, 0.1, 0.0, 5, 5, 0, 123);
+    }
+
+    /**
+     * Minutes on a laptop: the workshop's own small base model, a higher rate (a small, briefly
+     * pretrained model moves slowly at 5e-5), sequences cut to its context.
+     */
+    public static InstructionTuning workshop() {
+        return new InstructionTuning("workshop", "workshop-base", Format.ALPACA, false, 0, 8, 2, 0, 2e-4, 0.1, 0.0, 20, 5, 0, 123);
+    }
+
+    /** {@code book} or {@code workshop}. */
+    public static InstructionTuning preset(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "book" -> book();
+            case "workshop" -> workshop();
+            default -> throw new IllegalArgumentException("unknown instruction-tuning preset '" + name + "': use book or workshop");
+        };
+    }
+
+    public InstructionTuning withFormat(Format v) { return new InstructionTuning(name, baseModel, v, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withMaskPrompt(boolean v) { return new InstructionTuning(name, baseModel, format, v, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withEpochs(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, v, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withMaxSteps(long v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, v, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withBatchSize(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, v, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withLearningRate(double v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, v, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
+    public InstructionTuning withEval(int every, int batches) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, every, batches, trainLimit, seed); }
+    public InstructionTuning withTrainLimit(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, v, seed); }
+    public InstructionTuning withSeed(long v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, v); }
+
+    /** The collate for a model with this context length. */
+    public InstructionCollate collate(int contextLength) {
+        int cap = maxLength == 0 ? contextLength : Math.min(maxLength, contextLength);
+        return new InstructionCollate(InstructionCollate.END_OF_TEXT, maskPrompt, cap);
+    }
+
+    public TrainConfig trainConfig() {
+        TrainConfig.Builder b = TrainConfig.builder().maxEpochs(epochs).learningRate(learningRate).constantRate()
+                .weightDecay(weightDecay).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
+        if (maxSteps > 0) b.maxSteps(maxSteps);
+        return b.build();
+    }
+
+    /**
+     * How a run went.
+     *
+     * @param tuned           the tuned model (a copy: the base model is left as it was)
+     * @param training        the trainer's result: metrics table, tokens/s (padding included)
+     * @param baseValLoss     mean validation loss of the base model over the whole validation split
+     * @param valLoss         the same for the tuned model
+     * @param countedFraction share of target positions that count in the loss (not −100) in training epoch 0
+     */
+    public record Result(InstructionModel tuned, TrainResult training, double baseValLoss, double valLoss,
+                         double countedFraction) {
+        /** Training tokens per second counting only the targets the loss learns from. */
+        public double countedTokensPerSecond() {
+            return training.tokensPerSecond() * countedFraction;
+        }
+    }
+
+    /**
+     * Tunes a copy of {@code base} on the split's training part, validating on its validation part.
+     *
+     * @param runDir checkpoints and {@code metrics.csv}; null for none
+     */
+    public Result run(GptModel base, Tokenizer tokenizer, String baseName,
+                      InstructionData.Split<Example> split, Path runDir, List<TrainingListener> listeners) {
+        List<Example> trainExamples = trainLimit > 0 && trainLimit < split.train().size()
+                ? split.train().subList(0, trainLimit) : split.train();
+        InstructionCollate collate = collate(base.config().contextLength());
+        var train = InstructionBatches.training(InstructionCollate.encodeAll(tokenizer, format, trainExamples), batchSize, seed,
+                collate::collate);
+        var validation = InstructionBatches.inOrder(InstructionCollate.encodeAll(tokenizer, format, split.validation()),
+                batchSize, collate::collate);
+        double baseVal = meanLoss(base, validation);
+        GptModel model = InstructionModel.copy(base, dropRate);
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode meta = json.createObjectNode().put("kind", "instruction-tuning").put("preset", name)
+                    .put("base", baseName).put("prompt_format", format.id());
+            Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);
+            Trainer.Builder<Batch> b = Trainer.builder(model.parameters(), new LanguageModelObjective(model), train, trainConfig())
+                    .validation(validation).meta(meta)
+                    .sampler(step -> Responses.respond(model, tokenizer, format, probe.instruction(), probe.input(),
+                            GenerationConfig.greedy(35)));
+            if (runDir != null) b.runDir(runDir);
+            listeners.forEach(b::listener);
+            TrainResult result = b.build().run();
+            double tunedVal = meanLoss(model, validation);
+            InstructionModel tuned = new InstructionModel(model, tokenizer, format,
+                    baseName + "+instruct-" + name);
+            return new Result(tuned, result, baseVal, tunedVal, countedFraction(train));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Mean next-token loss over every batch of a source (evaluation mode). */
+    public static double meanLoss(GptModel model, InstructionBatches<InstructionCollate.Sample, Batch> source) {
+        LanguageModelObjective objective = new LanguageModelObjective(model);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            double sum = 0;
+            int n = 0;
+            for (Iterator<Batch> it = source.epoch(0); it.hasNext(); n++) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    sum += objective.loss(scope, it.next(), false).getFloat();
+                }
+            }
+            return sum / n;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private static double countedFraction(InstructionBatches<InstructionCollate.Sample, Batch> source) {
+        long counted = 0, all = 0;
+        for (Iterator<Batch> it = source.epoch(0); it.hasNext(); ) {
+            Batch batch = it.next();
+            counted += InstructionCollate.countedTargets(batch);
+            all += batch.tokenCount();
+        }
+        return all == 0 ? 0 : (double) counted / all;
+    }
+
+    /**
+     * The instruction-tuned model saved in {@code dir}, or, when there is none yet, {@code base} tuned
+     * with these settings and saved there: how the DPO notebook gets its starting point.
+     */
+    public InstructionModel loadOrTune(Path dir, String base, java.io.PrintStream log) throws java.io.IOException {
+        if (java.nio.file.Files.isRegularFile(dir.resolve(InstructionModel.INFO_FILE))) {
+            InstructionModel m = InstructionModel.load(dir, null, 0.0);
+            log.println("instruction-tuned model: " + m.name() + " from " + dir);
+            return m;
+        }
+        log.println("instruction-tuned model: none in " + dir + " yet; tuning " + base + " with preset " + name);
+        try (org.llmworkbench.train.TrainedModel start = org.llmworkbench.train.BaseModels.load(base, log)) {
+            Result r = run(start.model(), start.tokenizer(), base, InstructionData.split(InstructionData.load()),
+                    null, List.of());
+            r.tuned().save(dir, java.util.Map.of("base", start.source(), "preset", name, "val_loss", r.valLoss()));
+            log.printf("validation loss %.3f -> %.3f; saved to %s%n", r.baseValLoss(), r.valLoss(), dir);
+            return r.tuned();
+        }
+    }
+
+    /** Where notebooks keep the instruction-tuned version of a base model (the user cache). */
+    public static Path cachedModelDir(String base) {
+        return org.llmworkbench.datasets.Datasets.cacheDir().resolve("models").resolve("instruct-" + base);
+    }
+
+    /** The prompt a model of this preset is asked with. */
+    public String prompt(Example example) {
+        return InstructionPrompts.prompt(format, example);
+    }
+}
