@@ -25,6 +25,11 @@ def drawn(text):
     return "(?:\x1b\\[[0-9;]*m)*".join(re.escape(ch) for ch in text)
 
 
+def prompt(n):
+    """The prompt "In [n]:" as drawn, colour codes between its characters included."""
+    return r"In \[(?:\x1b\[[0-9;]*m)*" + str(n) + r"(?:\x1b\[[0-9;]*m)*\]"
+
+
 def console():
     env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
     # the console of the Python running this script, whatever "jupyter" comes first on PATH
@@ -58,17 +63,17 @@ def main():
     first.expect(r"In \[")
     first.send("int answer = 6 * 7;\r")
     # the prompt's number, not just "In [": the console redraws the current prompt while a line is typed
-    first.expect(r"In \[3\]")
+    first.expect(prompt(3))
     leave(first)
 
     second = console()
     second.send(UP)
     second.expect(drawn("int answer = 6 * 7;"))
     second.send("\r")
-    second.expect(r"In \[2\]")
+    second.expect(prompt(2))
     second.send("answer * 10\r")
     seen["recalled_value"] = "420" if second.expect(["420", "cannot find symbol"]) == 0 else "missing"
-    second.expect(r"In \[3\]")
+    second.expect(prompt(3))
     leave(second)
 
 
