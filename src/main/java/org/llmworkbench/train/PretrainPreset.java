@@ -42,10 +42,10 @@ public record PretrainPreset(String name, String description, List<String> datas
                 TrainConfig.builder().maxEpochs(10).learningRate(4e-4).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
                         .evalEvery(5).evalBatches(5).sampleEvery(9).seed(123).build()));
         // The same story in about two minutes: a small model still memorizes the short story and overfits.
-        add(new PretrainPreset("verdict-workshop", "chapter 5 at workshop size: 4 layers, 256 wide, ctx 128, 25 epochs",
+        add(new PretrainPreset("verdict-workshop", "chapter 5 at workshop size: 4 layers, 256 wide, ctx 128, 16 epochs (~4 min on 2 cores)",
                 List.of("the-verdict"), "gpt2", new GptConfig(GptConfig.GPT2_VOCAB, 128, 256, 4, 4, 0.0, false, false),
                 2, 128, 0.9, "Every effort moves you",
-                TrainConfig.builder().maxEpochs(25).learningRate(5e-4).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
+                TrainConfig.builder().maxEpochs(16).learningRate(5e-4).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
                         .evalEvery(18).evalBatches(5).sampleEvery(90).seed(123).build()));
         // nanoGPT's CPU recipe for shakespeare-char (README: "val loss 1.88" after 2,000 iterations).
         add(new PretrainPreset("shakespeare-char", "nanoGPT's CPU shakespeare-char: 4 layers, 4 heads, 128 wide, ctx 64, 2,000 iterations",
