@@ -195,40 +195,11 @@ public final class SmsSpam {
         }
         StringColumn label = StringColumn.create("label");
         StringColumn text = StringColumn.create("text");
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        int line = 1;
-        boolean quoted = false;
-        for (int i = 0; i < csv.length(); i++) {
-            char c = csv.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < csv.length() && csv.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n') {
-                fields.add(field.toString());
-                field.setLength(0);
-                if (line > 1) addRow(file, line, fields, label, text);
-                else if (!fields.equals(List.of("label", "text"))) {
-                    throw new IllegalArgumentException(file + ":1: expected the header 'label,text', got " + fields);
-                }
-                fields.clear();
-                line++;
-            } else if (c != '\r') {
-                field.append(c);
-            }
+        List<List<String>> rows = CsvRows.parse(csv, file.toString());
+        if (rows.isEmpty() || !rows.get(0).equals(List.of("label", "text"))) {
+            throw new IllegalArgumentException(file + ":1: expected the header 'label,text', got " + (rows.isEmpty() ? "nothing" : rows.get(0)));
         }
-        if (quoted) throw new IllegalArgumentException(file + ":" + line + ": a quoted field is not closed (file truncated?)");
+        for (int r = 1; r < rows.size(); r++) addRow(file, r + 1, rows.get(r), label, text);
         Table t = Table.create(file.getFileName().toString().replace(".csv", ""), label, text);
         return t;
     }

@@ -1,5 +1,7 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.CsvRows;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -214,7 +216,7 @@ public final class RatingSession {
     private void loadRatings() throws IOException {
         Path file = outDir.resolve(RATINGS_FILE);
         if (!Files.isRegularFile(file)) return;
-        List<List<String>> rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        List<List<String>> rows = CsvRows.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         if (rows.isEmpty() || !rows.get(0).equals(List.of(CSV_HEADER))) {
             throw new IllegalArgumentException(file + " does not start with the header " + String.join(",", CSV_HEADER)
                     + "; is it a ratings file of `workbench rate`? Use another --out directory.");
@@ -254,52 +256,6 @@ public final class RatingSession {
                 }
             }
             out.append("\r\n");
-        }
-
-        static List<List<String>> parse(String text, String where) {
-            List<List<String>> rows = new ArrayList<>();
-            List<String> row = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            boolean any = false;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                    any = true;
-                } else if (c == ',') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                    any = true;
-                } else if (c == '\n' || c == '\r') {
-                    if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') i++;
-                    if (any || field.length() > 0) {
-                        row.add(field.toString());
-                        rows.add(row);
-                    }
-                    row = new ArrayList<>();
-                    field.setLength(0);
-                    any = false;
-                } else {
-                    field.append(c);
-                    any = true;
-                }
-            }
-            if (quoted) throw new IllegalArgumentException(where + ": a quoted field is not closed");
-            if (any || field.length() > 0) {
-                row.add(field.toString());
-                rows.add(row);
-            }
-            return rows;
         }
     }
 }

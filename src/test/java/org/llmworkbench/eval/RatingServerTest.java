@@ -132,7 +132,7 @@ class RatingServerTest {
     void csvRoundTripsQuotesCommasAndLineBreaks() {
         StringBuilder s = new StringBuilder();
         RatingSession.Csv.appendRow(s, List.of("plain", "with, comma", "with \"quote\"", "two\nlines", ""));
-        assertThat(RatingSession.Csv.parse(s.toString(), "t"))
+        assertThat(org.llmworkbench.data.CsvRows.parse(s.toString(), "t"))
                 .containsExactly(List.of("plain", "with, comma", "with \"quote\"", "two\nlines", ""));
     }
 }
