@@ -13,6 +13,7 @@ import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.Generator;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.blocks.BookInitialization;
 import org.llmworkbench.text.BpeTokenizer;
 import org.llmworkbench.text.BpeTrainer;
 import org.llmworkbench.text.CharTokenizer;
@@ -159,12 +160,17 @@ public final class Pretraining {
 
     /** A freshly initialized model of the preset's shape. */
     public GptModel newModel() {
-        return GptModel.create(preset.model(), preset.train().seed());
+        return newModel(ai.djl.Device.cpu());
     }
 
-    /** The same on a device ({@code Devices.choose("gpu")}). */
+    /**
+     * The same on a device ({@code Devices.choose("gpu")}). The book's preset starts from the book's
+     * initialization (PyTorch's layer defaults), the others from GPT-2's N(0, 0.02).
+     */
     public GptModel newModel(ai.djl.Device device) {
-        return GptModel.create(preset.model(), preset.train().seed(), device);
+        GptModel model = GptModel.create(preset.model(), preset.train().seed(), device);
+        if (preset.bookInitialization()) BookInitialization.apply(model, preset.train().seed());
+        return model;
     }
 
     /** What a checkpoint needs to rebuild model and tokenizer: config, tokenizer, data, preset. */
