@@ -17,8 +17,9 @@ public final class Devices {
     private Devices() {}
 
     /** Engine settings that must come before the native library loads (see {@link NativeThreads}); idempotent. */
-    static void prepareEngine() {
+    public static void prepareEngine() {
         NativeThreads.preferPassiveWaiting();
+        NativeBlas.choose();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.llmworkbench.model.decode;
 
 import ai.djl.pytorch.jni.JniUtils;
+import org.llmworkbench.model.NativeBlas;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,7 @@ final class DecodeWorkers {
                 try {
                     JniUtils.getNumThreads(); // PyTorch's per-thread lazy init first, or it would undo the next line
                     JniUtils.setNumThreads(1);
+                    NativeBlas.threadsForThisThread(1); // OpenBLAS's OpenMP team too, when it answers the GEMMs
                     // grad mode is per thread too, and on by default: workers only ever run inference steps
                     JniUtils.setGradMode(false);
                 } finally {
