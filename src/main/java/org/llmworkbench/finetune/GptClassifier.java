@@ -69,7 +69,7 @@ public final class GptClassifier implements AutoCloseable {
     }
 
     public int numClasses() {
-        return Math.toIntExact(head.outFeatures());
+        return Math.toIntExact(head.weight().getShape().get(0));
     }
 
     /** Class logits [batch, classes] of the last real token of every row. */
@@ -219,12 +219,12 @@ public final class GptClassifier implements AutoCloseable {
         if (!adapterParameters.isEmpty()) throw new IllegalStateException("LoRA adapters are already attached");
         SplittableRandom random = new SplittableRandom(seed);
         denseLayers().forEach((name, dense) -> {
-            long in = dense.inFeatures();
-            long out = dense.outFeatures();
+            long in = dense.weight().getShape().get(1);
+            long out = dense.weight().getShape().get(0);
             // A like nn.Linear(in, r) (uniform ±1/sqrt(in)); B zero, so training starts from the frozen model's outputs
             NDArray a = parameter(name + ".lora_A", uniform(random, lora.rank() * in, 1 / Math.sqrt(in)), lora.rank(), in);
             NDArray b = parameter(name + ".lora_B", new float[Math.toIntExact(out * lora.rank())], out, lora.rank());
-            dense.attach(new LowRankAdapter(a, b, lora.scale()));
+            new LowRankAdapter(a, b, lora.scale()).attachTo(dense);
             adapterParameters.put(a.getName(), a);
             adapterParameters.put(b.getName(), b);
         });
@@ -232,7 +232,7 @@ public final class GptClassifier implements AutoCloseable {
 
     /** Folds every adapter into its weight ({@code W += scale B A}) and drops the adapters: plain layers for inference. */
     public void mergeAdapters() {
-        denseLayers().values().forEach(Dense::mergeAdapter);
+        denseLayers().values().forEach(LowRankAdapter::merge);
         adapterParameters.values().forEach(NDArray::close);
         adapterParameters.clear();
     }
