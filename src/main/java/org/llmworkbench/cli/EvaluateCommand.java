@@ -3,9 +3,9 @@ package org.llmworkbench.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmworkbench.eval.JudgeConfig;
 import org.llmworkbench.eval.LlmJudge;
-import org.llmworkbench.eval.ModelResponse;
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.eval.ResponseEvaluation;
-import org.llmworkbench.eval.ResponsesFile;
+import org.llmworkbench.data.ResponsesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

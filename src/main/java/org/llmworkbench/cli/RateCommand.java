@@ -3,7 +3,7 @@ package org.llmworkbench.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmworkbench.eval.RatingServer;
 import org.llmworkbench.eval.RatingSession;
-import org.llmworkbench.eval.ResponsesFile;
+import org.llmworkbench.data.ResponsesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,6 +2,8 @@ package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import org.llmworkbench.finetune.InstructionData;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
@@ -60,11 +62,11 @@ public final class RespondCommand implements Callable<Integer> {
         try (InstructionModel m = InstructionModels.open(model, format, System.out)) {
             int[] done = {0};
             int total = questions.size();
-            List<Responses.Record> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
+            List<ModelResponse> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
                     GenerationConfig.greedy(maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
                     parts.train(), shots, shotSeed, r -> System.out.printf("[%d/%d] %s%n", ++done[0], total,
                             abbreviate(r.response())));
-            Responses.write(out, records);
+            ResponsesFile.write(out, records);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("command", "respond");
             json.put("model", m.name());

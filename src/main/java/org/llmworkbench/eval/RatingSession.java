@@ -1,5 +1,6 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.CsvRows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

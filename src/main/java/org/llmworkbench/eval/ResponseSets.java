@@ -1,5 +1,7 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
