@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The SMS Spam Collection (Almeida &amp; Gómez Hidalgo, 2011) as a Tablesaw table of {@code label}
@@ -101,7 +100,7 @@ public final class SmsSpam {
         int minority = counts.intColumn("count").get(0) <= counts.intColumn("count").get(1) ? 0 : 1;
         Table rare = messages.where(messages.stringColumn("label").isEqualTo(LABELS.get(minority)));
         Table common = messages.where(messages.stringColumn("label").isEqualTo(LABELS.get(1 - minority)));
-        int[] order = shuffled(common.rowCount(), seed);
+        int[] order = Permutations.shuffled(common.rowCount(), seed);
         Table kept = common.rows(java.util.Arrays.copyOf(order, rare.rowCount()));
         Table balanced = rare.copy().append(kept);
         balanced.setName("balanced");
@@ -119,7 +118,7 @@ public final class SmsSpam {
                     + " got train=" + trainFraction + ", validation=" + validationFraction);
         }
         int n = messages.rowCount();
-        int[] order = shuffled(n, seed);
+        int[] order = Permutations.shuffled(n, seed);
         int trainEnd = (int) (n * trainFraction);
         int valEnd = trainEnd + (int) (n * validationFraction);
         return new Split(part(messages, order, 0, trainEnd, "train"), part(messages, order, trainEnd, valEnd, "validation"),
@@ -149,20 +148,6 @@ public final class SmsSpam {
         for (int i = from; i < to; i++) t.append(messages.row(order[i]));
         t.setName(name);
         return t;
-    }
-
-    /** A Fisher-Yates permutation of 0..n-1 driven by SplittableRandom: the same on every JDK. */
-    static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     /** RFC 4180 CSV, every field quoted: a message's own quotes, commas and spaces survive the round trip. */
