@@ -56,12 +56,7 @@ public final class SmsSpam {
 
     /** Reads {@code label<TAB>text} lines; a line without a tab or with another label fails naming file and line. */
     public static Table read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the SMS spam file " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = readText(file, "the SMS spam file").lines().toList();
         StringColumn label = StringColumn.create("label");
         StringColumn text = StringColumn.create("text");
         for (int i = 0; i < lines.size(); i++) {
@@ -172,21 +167,23 @@ public final class SmsSpam {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("split file " + file + " does not exist; write it with Split.save(dir)");
         }
-        String csv;
-        try {
-            csv = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<List<String>> rows = CsvRows.parse(readText(file, "split file"), file.toString());
         StringColumn label = StringColumn.create("label");
         StringColumn text = StringColumn.create("text");
-        List<List<String>> rows = CsvRows.parse(csv, file.toString());
         if (rows.isEmpty() || !rows.get(0).equals(List.of("label", "text"))) {
             throw new IllegalArgumentException(file + ":1: expected the header 'label,text', got " + (rows.isEmpty() ? "nothing" : rows.get(0)));
         }
         for (int r = 1; r < rows.size(); r++) addRow(file, r + 1, rows.get(r), label, text);
         Table t = Table.create(file.getFileName().toString().replace(".csv", ""), label, text);
         return t;
+    }
+
+    private static String readText(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void addRow(Path file, int line, List<String> fields, StringColumn label, StringColumn text) {

@@ -9,6 +9,7 @@ import org.llmworkbench.data.ClassificationBatch;
 import org.llmworkbench.model.Dense;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.LowRankAdapter;
+import org.llmworkbench.model.TokenTensors;
 import org.llmworkbench.model.TransformerBlock;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.LongColumn;
@@ -76,13 +77,11 @@ public final class GptClassifier implements AutoCloseable {
     public NDArray logits(NDManager scope, ClassificationBatch batch, boolean training) {
         int rows = batch.size();
         int length = batch.sequenceLength();
-        long[] flat = new long[rows * length];
         float[] last = new float[rows * length];
         for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < length; c++) flat[r * length + c] = batch.ids()[r][c];
             last[r * length + batch.lengths()[r] - 1] = 1f;
         }
-        NDArray ids = scope.create(flat, new Shape(rows, length));
+        NDArray ids = TokenTensors.of(scope, batch.ids());
         NDArray pick = scope.create(last, new Shape(rows, length, 1));
         NDArray hidden = model.hidden(ids, training);           // [batch, tokens, emb]
         NDArray lastToken = hidden.mul(pick).sum(new int[]{1});  // [batch, emb]: a one-hot pick keeps autograd simple
