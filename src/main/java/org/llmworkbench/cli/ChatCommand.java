@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
@@ -68,7 +68,7 @@ public final class ChatCommand implements Callable<Integer> {
             json.put("prompt_format", m.format().id());
             json.put("turns", turns);
             json.put("answer_chars", generatedChars);
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }

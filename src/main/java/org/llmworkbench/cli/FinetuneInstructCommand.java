@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Example;
 import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.ResponsesFile;
@@ -131,7 +131,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 card.put("responses", responsesFile == null ? null : responsesFile.toString());
                 card.put("seed", settings.seed());
                 card.put("threads", Runtime.getRuntime().availableProcessors());
-                String json = new ObjectMapper().writeValueAsString(card);
+                String json = Json.MAPPER.writeValueAsString(card);
                 Files.writeString(out.resolve("run-card.json"), json + "\n");
                 System.out.println(json);
                 return r.training().stopped() ? 130 : 0;

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Example;
 import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.ResponsesFile;
@@ -77,7 +77,7 @@ public final class RespondCommand implements Callable<Integer> {
             json.put("empty", records.stream().filter(r -> r.response().isEmpty()).count());
             json.put("wall_s", InstructionModels.round((System.nanoTime() - t0) / 1e9));
             json.put("file", out.toString());
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }
