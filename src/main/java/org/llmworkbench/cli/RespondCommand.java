@@ -9,6 +9,7 @@ import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
 import org.llmworkbench.model.GenerationConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -25,12 +26,8 @@ import java.util.concurrent.Callable;
         description = "Answer every instruction of a split and save the responses (JSON records); ends with one JSON line.")
 public final class RespondCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Instruction-tuned model directory, or a base model "
-            + "(a GPT-2 directory or gpt2, gpt2-medium, workshop-base, ...) asked zero- or few-shot.")
-    String model;
-
-    @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")
-    String format;
+    @Mixin
+    AnswerOptions answers;
 
     @Option(names = "--data", defaultValue = "instruction-data", description = "Dataset name or JSON file (default ${DEFAULT-VALUE}).")
     String data;
@@ -50,20 +47,17 @@ public final class RespondCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Only the first N instructions of the split.")
     Integer limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
-
     @Override
     public Integer call() throws Exception {
         InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(InstructionModels.data(data)));
         List<Example> questions = parts.part(split);
         if (limit != null) questions = questions.subList(0, Math.min(limit, questions.size()));
         long t0 = System.nanoTime();
-        try (InstructionModel m = InstructionModels.open(model, format, System.out)) {
+        try (InstructionModel m = answers.open(System.out)) {
             int[] done = {0};
             int total = questions.size();
             List<ModelResponse> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
-                    GenerationConfig.greedy(maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
+                    GenerationConfig.greedy(answers.maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
                     parts.train(), shots, shotSeed, r -> System.out.printf("[%d/%d] %s%n", ++done[0], total,
                             abbreviate(r.response())));
             ResponsesFile.write(out, records);
