@@ -1,7 +1,7 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.eval.Bleu;
 import org.llmworkbench.eval.Rouge;
@@ -41,7 +41,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (pairs < 1 || rounds < 1) throw new IllegalArgumentException("need --pairs >= 1 and --rounds >= 1");
         List<String> answers = new ArrayList<>();
-        for (JsonNode record : new ObjectMapper().readTree(Datasets.resolve("instruction-data").toFile())) {
+        for (JsonNode record : Json.MAPPER.readTree(Datasets.resolve("instruction-data").toFile())) {
             String output = record.path("output").asText("");
             if (!output.isBlank()) answers.add(output);
         }
@@ -100,7 +100,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
         json.put("target_seconds_per_10000", TARGET_SECONDS);
         json.put("seconds_per_10000", Math.round(median * 10_000.0 / pairs * 1000) / 1000.0);
         json.put("threads", 1);
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 

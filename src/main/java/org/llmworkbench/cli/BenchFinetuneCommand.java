@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.finetune.ClassifierTraining;
 import org.llmworkbench.finetune.FinetuneMode;
 import org.llmworkbench.finetune.LoraConfig;
@@ -63,7 +63,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
             json.put(mode.cliName().replace('-', '_') + "_tokens_per_s", Math.round(rate));
             json.put(mode.cliName().replace('-', '_') + "_trainable", r.trainable());
         }
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 

@@ -1,7 +1,7 @@
 package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
@@ -92,7 +92,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 ours.put("ratio_vs_pytorch", Math.round(ratio * 1000) / 1000.0);
             }
         }
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 
@@ -168,7 +168,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
         String[] lines = output.strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
+        return Json.MAPPER.readTree(lines[lines.length - 1]);
     }
 
     static double rssMb(String field) {

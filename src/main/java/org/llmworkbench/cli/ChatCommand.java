@@ -1,11 +1,12 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
 import org.llmworkbench.model.GenerationConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -24,14 +25,8 @@ import java.util.concurrent.Callable;
         description = "Answer instructions read from standard input, one per line, streaming each answer.")
 public final class ChatCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Instruction-tuned model directory (or a base model name).")
-    String model;
-
-    @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")
-    String format;
-
-    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    @Mixin
+    AnswerOptions answers;
 
     @Option(names = "--temperature", defaultValue = "0", description = "0 (default) answers greedily; above 0 samples.")
     double temperature;
@@ -41,11 +36,11 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenerationConfig generation = temperature > 0 ? GenerationConfig.sampling(maxNewTokens, temperature, 0, 1, seed)
-                : GenerationConfig.greedy(maxNewTokens);
+        GenerationConfig generation = temperature > 0 ? GenerationConfig.sampling(answers.maxNewTokens, temperature, 0, 1, seed)
+                : GenerationConfig.greedy(answers.maxNewTokens);
         int turns = 0;
         long generatedChars = 0;
-        try (InstructionModel m = InstructionModels.open(model, format, System.err);
+        try (InstructionModel m = answers.open(System.err);
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             System.err.println(m.name() + " (" + m.format().id() + " prompts). One instruction per line; Ctrl-D ends.");
             String line;
@@ -68,7 +63,7 @@ public final class ChatCommand implements Callable<Integer> {
             json.put("prompt_format", m.format().id());
             json.put("turns", turns);
             json.put("answer_chars", generatedChars);
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }

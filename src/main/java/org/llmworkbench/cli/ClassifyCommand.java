@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.finetune.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +58,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             json.put("command", "classify");
             json.put("model", model.toString());
             json.put("predictions", rows);
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
             return 0;
         }
     }

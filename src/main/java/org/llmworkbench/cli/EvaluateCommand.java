@@ -1,11 +1,11 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.eval.JudgeConfig;
 import org.llmworkbench.eval.LlmJudge;
-import org.llmworkbench.eval.ModelResponse;
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.eval.ResponseEvaluation;
-import org.llmworkbench.eval.ResponsesFile;
+import org.llmworkbench.data.ResponsesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,7 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         json.put("results", results);
         json.put("seconds", Math.round(seconds * 1000) / 1000.0);
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 }

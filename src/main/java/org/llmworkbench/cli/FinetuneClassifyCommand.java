@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.SmsSpam;
 import org.llmworkbench.finetune.ClassifierTraining;
 import org.llmworkbench.finetune.FinetuneMode;
@@ -109,7 +109,7 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
             json.put("tokens_per_s", Math.round(o.training().training().tokensPerSecond()));
             json.put("wall_s", round((System.nanoTime() - t0) / 1e9));
             json.put("out", out.toString());
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
             return 0;
         } finally {
             o.classifier().close();

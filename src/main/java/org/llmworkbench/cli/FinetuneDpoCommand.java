@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.finetune.DpoObjective;
 import org.llmworkbench.finetune.DpoTuning;
 import org.llmworkbench.finetune.InstructionData;
@@ -102,7 +102,7 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
                 card.put("wall_s", round((System.nanoTime() - t0) / 1e9));
                 card.put("model_dir", modelDir.toString());
                 card.put("seed", settings.seed());
-                String json = new ObjectMapper().writeValueAsString(card);
+                String json = Json.MAPPER.writeValueAsString(card);
                 Files.writeString(out.resolve("run-card.json"), json + "\n");
                 System.out.println(json);
                 return r.training().stopped() ? 130 : 0;

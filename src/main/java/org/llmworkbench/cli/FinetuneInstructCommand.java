@@ -1,7 +1,9 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.finetune.InstructionData;
 import org.llmworkbench.finetune.InstructionTuning;
@@ -104,10 +106,10 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 Path responsesFile = null;
                 if (responses > 0) {
                     List<Example> questions = split.test().subList(0, Math.min(responses, split.test().size()));
-                    List<Responses.Record> records = Responses.generate(tuned.model(), tuned.tokenizer(), tuned.format(),
+                    List<ModelResponse> records = Responses.generate(tuned.model(), tuned.tokenizer(), tuned.format(),
                             questions, GenerationConfig.greedy(maxNewTokens), tuned.name(), null, 0, 0, null);
                     responsesFile = out.resolve("responses-test.json");
-                    Responses.write(responsesFile, records);
+                    ResponsesFile.write(responsesFile, records);
                 }
                 Map<String, Object> card = new LinkedHashMap<>();
                 card.put("command", "finetune instruct");
@@ -129,7 +131,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 card.put("responses", responsesFile == null ? null : responsesFile.toString());
                 card.put("seed", settings.seed());
                 card.put("threads", Runtime.getRuntime().availableProcessors());
-                String json = new ObjectMapper().writeValueAsString(card);
+                String json = Json.MAPPER.writeValueAsString(card);
                 Files.writeString(out.resolve("run-card.json"), json + "\n");
                 System.out.println(json);
                 return r.training().stopped() ? 130 : 0;

@@ -1,6 +1,6 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.model.Devices;
@@ -142,7 +142,7 @@ public final class PretrainCommand implements Callable<Integer> {
             card.put("seed", p.train().seed());
             card.put("threads", Runtime.getRuntime().availableProcessors());
             card.put("datasets", run.datasetSha256());
-            String json = new ObjectMapper().writeValueAsString(card);
+            String json = Json.MAPPER.writeValueAsString(card);
             RunCard runCard = new RunCard("pretrain " + p.name()).addEngineVersions()
                     .parameter("seed", String.valueOf(p.train().seed())).parameter("device", model.device().toString())
                     .parameter("model", p.model().toString()).parameter("tokenizer", p.tokenizer())
@@ -150,7 +150,7 @@ public final class PretrainCommand implements Callable<Integer> {
             run.datasetSha256().forEach(runCard::dataset);
             var cardJson = runCard.toJson();
             card.forEach((k, v) -> cardJson.with("metrics").putPOJO(k, v));
-            AtomicFiles.writeBytes(out.resolve("run-card.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cardJson));
+            AtomicFiles.writeBytes(out.resolve("run-card.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(cardJson));
             System.out.println(json);
             return r.stopped() ? 130 : 0;
         }

@@ -1,9 +1,9 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.eval.RatingServer;
 import org.llmworkbench.eval.RatingSession;
-import org.llmworkbench.eval.ResponsesFile;
+import org.llmworkbench.data.ResponsesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,7 +64,7 @@ public final class RateCommand implements Callable<Integer> {
         json.put("wins", session.wins());
         json.put("preferences", out.resolve(RatingSession.PREFERENCES_FILE).toString());
         json.put("ratings", out.resolve(RatingSession.RATINGS_FILE).toString());
-        System.out.println(new ObjectMapper().writeValueAsString(json));
+        System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }
 }

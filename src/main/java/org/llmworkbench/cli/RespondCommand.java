@@ -1,12 +1,15 @@
 package org.llmworkbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import org.llmworkbench.finetune.InstructionData;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
 import org.llmworkbench.model.GenerationConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -23,12 +26,8 @@ import java.util.concurrent.Callable;
         description = "Answer every instruction of a split and save the responses (JSON records); ends with one JSON line.")
 public final class RespondCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Instruction-tuned model directory, or a base model "
-            + "(a GPT-2 directory or gpt2, gpt2-medium, workshop-base, ...) asked zero- or few-shot.")
-    String model;
-
-    @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")
-    String format;
+    @Mixin
+    AnswerOptions answers;
 
     @Option(names = "--data", defaultValue = "instruction-data", description = "Dataset name or JSON file (default ${DEFAULT-VALUE}).")
     String data;
@@ -48,23 +47,20 @@ public final class RespondCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Only the first N instructions of the split.")
     Integer limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
-
     @Override
     public Integer call() throws Exception {
         InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(InstructionModels.data(data)));
         List<Example> questions = parts.part(split);
         if (limit != null) questions = questions.subList(0, Math.min(limit, questions.size()));
         long t0 = System.nanoTime();
-        try (InstructionModel m = InstructionModels.open(model, format, System.out)) {
+        try (InstructionModel m = answers.open(System.out)) {
             int[] done = {0};
             int total = questions.size();
-            List<Responses.Record> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
-                    GenerationConfig.greedy(maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
+            List<ModelResponse> records = Responses.generate(m.model(), m.tokenizer(), m.format(), questions,
+                    GenerationConfig.greedy(answers.maxNewTokens), m.name() + (shots > 0 ? " (" + shots + "-shot)" : ""),
                     parts.train(), shots, shotSeed, r -> System.out.printf("[%d/%d] %s%n", ++done[0], total,
                             abbreviate(r.response())));
-            Responses.write(out, records);
+            ResponsesFile.write(out, records);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("command", "respond");
             json.put("model", m.name());
@@ -75,7 +71,7 @@ public final class RespondCommand implements Callable<Integer> {
             json.put("empty", records.stream().filter(r -> r.response().isEmpty()).count());
             json.put("wall_s", InstructionModels.round((System.nanoTime() - t0) / 1e9));
             json.put("file", out.toString());
-            System.out.println(new ObjectMapper().writeValueAsString(json));
+            System.out.println(Json.MAPPER.writeValueAsString(json));
         }
         return 0;
     }

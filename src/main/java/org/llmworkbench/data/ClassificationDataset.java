@@ -5,7 +5,6 @@ import org.llmworkbench.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Texts encoded once, with a class label each, batched for a classifier.
@@ -122,17 +121,8 @@ public final class ClassificationDataset {
      */
     public Iterator<ClassificationBatch> batches(int batchSize, boolean shuffle, boolean dropLast, long seed, int epoch) {
         int count = batchCount(batchSize, dropLast);
-        int[] order = new int[size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        if (shuffle) {
-            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
+        int[] order = shuffle ? Permutations.shuffled(size(), seed * 0x9E3779B97F4A7C15L + epoch)
+                : Permutations.identity(size());
         return new Iterator<>() {
             int next = 0;
 

@@ -2,7 +2,6 @@ package org.llmworkbench.data;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -69,17 +68,7 @@ public final class DataLoader implements Iterable<Batch> {
     public int[] order(int epoch) {
         if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         int n = dataset.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        if (!config.shuffle()) return order;
-        SplittableRandom random = new SplittableRandom(epochSeed(config.seed(), epoch));
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return config.shuffle() ? Permutations.shuffled(n, epochSeed(config.seed(), epoch)) : Permutations.identity(n);
     }
 
     /** The batches of one epoch; iterating it twice gives the same batches. */

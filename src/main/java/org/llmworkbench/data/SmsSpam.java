@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The SMS Spam Collection (Almeida &amp; Gómez Hidalgo, 2011) as a Tablesaw table of {@code label}
@@ -57,12 +56,7 @@ public final class SmsSpam {
 
     /** Reads {@code label<TAB>text} lines; a line without a tab or with another label fails naming file and line. */
     public static Table read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the SMS spam file " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = readText(file, "the SMS spam file").lines().toList();
         StringColumn label = StringColumn.create("label");
         StringColumn text = StringColumn.create("text");
         for (int i = 0; i < lines.size(); i++) {
@@ -101,7 +95,7 @@ public final class SmsSpam {
         int minority = counts.intColumn("count").get(0) <= counts.intColumn("count").get(1) ? 0 : 1;
         Table rare = messages.where(messages.stringColumn("label").isEqualTo(LABELS.get(minority)));
         Table common = messages.where(messages.stringColumn("label").isEqualTo(LABELS.get(1 - minority)));
-        int[] order = shuffled(common.rowCount(), seed);
+        int[] order = Permutations.shuffled(common.rowCount(), seed);
         Table kept = common.rows(java.util.Arrays.copyOf(order, rare.rowCount()));
         Table balanced = rare.copy().append(kept);
         balanced.setName("balanced");
@@ -119,7 +113,7 @@ public final class SmsSpam {
                     + " got train=" + trainFraction + ", validation=" + validationFraction);
         }
         int n = messages.rowCount();
-        int[] order = shuffled(n, seed);
+        int[] order = Permutations.shuffled(n, seed);
         int trainEnd = (int) (n * trainFraction);
         int valEnd = trainEnd + (int) (n * validationFraction);
         return new Split(part(messages, order, 0, trainEnd, "train"), part(messages, order, trainEnd, valEnd, "validation"),
@@ -151,20 +145,6 @@ public final class SmsSpam {
         return t;
     }
 
-    /** A Fisher-Yates permutation of 0..n-1 driven by SplittableRandom: the same on every JDK. */
-    static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
     /** RFC 4180 CSV, every field quoted: a message's own quotes, commas and spaces survive the round trip. */
     private static void write(Table table, Path file) {
         StringBuilder csv = new StringBuilder("label,text\n");
@@ -187,21 +167,23 @@ public final class SmsSpam {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("split file " + file + " does not exist; write it with Split.save(dir)");
         }
-        String csv;
-        try {
-            csv = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<List<String>> rows = CsvRows.parse(readText(file, "split file"), file.toString());
         StringColumn label = StringColumn.create("label");
         StringColumn text = StringColumn.create("text");
-        List<List<String>> rows = CsvRows.parse(csv, file.toString());
         if (rows.isEmpty() || !rows.get(0).equals(List.of("label", "text"))) {
             throw new IllegalArgumentException(file + ":1: expected the header 'label,text', got " + (rows.isEmpty() ? "nothing" : rows.get(0)));
         }
         for (int r = 1; r < rows.size(); r++) addRow(file, r + 1, rows.get(r), label, text);
         Table t = Table.create(file.getFileName().toString().replace(".csv", ""), label, text);
         return t;
+    }
+
+    private static String readText(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void addRow(Path file, int line, List<String> fields, StringColumn label, StringColumn text) {

@@ -3,6 +3,7 @@ package org.llmworkbench.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * and the reply, never request headers (so never an API key).
  */
 public final class JudgeCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final Path dir;
 
     public JudgeCache(Path dir) {

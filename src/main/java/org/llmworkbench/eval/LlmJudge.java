@@ -1,5 +1,7 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.Json;
+import org.llmworkbench.data.ModelResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +37,7 @@ public final class LlmJudge {
     /** The judge's verdict on one answer: the score when one could be read, the raw reply always. */
     public record Judgement(OptionalDouble score, String reply, boolean cached) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long MAX_RETRY_AFTER_MS = 60_000;
 
     private final JudgeConfig config;

@@ -1,5 +1,7 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.Json;
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.CsvRows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -182,7 +184,7 @@ public final class RatingSession {
     // --- the two files ---
 
     private void save() throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         ArrayNode preferences = json.createArrayNode();
         StringBuilder csv = new StringBuilder();
         Csv.appendRow(csv, List.of(CSV_HEADER));

@@ -1,5 +1,6 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.ModelResponse;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;

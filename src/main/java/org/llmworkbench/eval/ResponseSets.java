@@ -1,7 +1,9 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.Json;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +41,7 @@ public final class ResponseSets {
      */
     public static Map<String, List<ModelResponse>> fromPreferenceData(Path file, int limit) throws IOException {
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1, got " + limit);
-        JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+        JsonNode root = Json.MAPPER.readTree(Files.readString(file));
         if (root == null || !root.isArray()) throw new IllegalArgumentException(file + ": expected a JSON array of preference records");
         List<ModelResponse> chosen = new ArrayList<>();
         List<ModelResponse> rejected = new ArrayList<>();

@@ -6,12 +6,7 @@ import org.llmworkbench.data.ClassificationBatch;
 import org.llmworkbench.train.Objective;
 
 /** Mean cross-entropy of the class logits against the labels: what the {@code Trainer} minimizes for a classifier. */
-public final class ClassificationObjective implements Objective<ClassificationBatch> {
-    private final GptClassifier classifier;
-
-    public ClassificationObjective(GptClassifier classifier) {
-        this.classifier = classifier;
-    }
+public record ClassificationObjective(GptClassifier classifier) implements Objective<ClassificationBatch> {
 
     @Override
     public NDArray loss(NDManager scope, ClassificationBatch batch, boolean training) {

@@ -1,7 +1,7 @@
 package org.llmworkbench.finetune;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.train.TrainConfig;
@@ -132,7 +132,7 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
             DpoObjective dpo = new DpoObjective(policy, start.model(), beta);
             DpoObjective.Evaluation trainBefore = dpo.evaluate(train, evalBatches);
             DpoObjective.Evaluation valBefore = dpo.evaluate(validation, evalBatches);
-            ObjectNode meta = new ObjectMapper().createObjectNode().put("kind", "dpo").put("start", start.name())
+            ObjectNode meta = Json.MAPPER.createObjectNode().put("kind", "dpo").put("start", start.name())
                     .put("beta", beta).put("prompt_format", start.format().id());
             PreferenceData.Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);
             Trainer.Builder<PreferenceCollate.Batch> b = Trainer.builder(policy.parameters(), dpo, train, trainConfig())

@@ -9,6 +9,7 @@ import org.llmworkbench.data.ClassificationBatch;
 import org.llmworkbench.model.Dense;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.LowRankAdapter;
+import org.llmworkbench.model.TokenTensors;
 import org.llmworkbench.model.TransformerBlock;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.LongColumn;
@@ -69,20 +70,18 @@ public final class GptClassifier implements AutoCloseable {
     }
 
     public int numClasses() {
-        return Math.toIntExact(head.outFeatures());
+        return Math.toIntExact(head.weight().getShape().get(0));
     }
 
     /** Class logits [batch, classes] of the last real token of every row. */
     public NDArray logits(NDManager scope, ClassificationBatch batch, boolean training) {
         int rows = batch.size();
         int length = batch.sequenceLength();
-        long[] flat = new long[rows * length];
         float[] last = new float[rows * length];
         for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < length; c++) flat[r * length + c] = batch.ids()[r][c];
             last[r * length + batch.lengths()[r] - 1] = 1f;
         }
-        NDArray ids = scope.create(flat, new Shape(rows, length));
+        NDArray ids = TokenTensors.of(scope, batch.ids());
         NDArray pick = scope.create(last, new Shape(rows, length, 1));
         NDArray hidden = model.hidden(ids, training);           // [batch, tokens, emb]
         NDArray lastToken = hidden.mul(pick).sum(new int[]{1});  // [batch, emb]: a one-hot pick keeps autograd simple
@@ -219,12 +218,12 @@ public final class GptClassifier implements AutoCloseable {
         if (!adapterParameters.isEmpty()) throw new IllegalStateException("LoRA adapters are already attached");
         SplittableRandom random = new SplittableRandom(seed);
         denseLayers().forEach((name, dense) -> {
-            long in = dense.inFeatures();
-            long out = dense.outFeatures();
+            long in = dense.weight().getShape().get(1);
+            long out = dense.weight().getShape().get(0);
             // A like nn.Linear(in, r) (uniform ±1/sqrt(in)); B zero, so training starts from the frozen model's outputs
             NDArray a = parameter(name + ".lora_A", uniform(random, lora.rank() * in, 1 / Math.sqrt(in)), lora.rank(), in);
             NDArray b = parameter(name + ".lora_B", new float[Math.toIntExact(out * lora.rank())], out, lora.rank());
-            dense.attach(new LowRankAdapter(a, b, lora.scale()));
+            new LowRankAdapter(a, b, lora.scale()).attachTo(dense);
             adapterParameters.put(a.getName(), a);
             adapterParameters.put(b.getName(), b);
         });
@@ -232,7 +231,7 @@ public final class GptClassifier implements AutoCloseable {
 
     /** Folds every adapter into its weight ({@code W += scale B A}) and drops the adapters: plain layers for inference. */
     public void mergeAdapters() {
-        denseLayers().values().forEach(Dense::mergeAdapter);
+        denseLayers().values().forEach(LowRankAdapter::merge);
         adapterParameters.values().forEach(NDArray::close);
         adapterParameters.clear();
     }

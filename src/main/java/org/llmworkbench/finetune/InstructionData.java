@@ -2,7 +2,7 @@ package org.llmworkbench.finetune;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.llmworkbench.Json;
 import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.data.InstructionPrompts.Example;
 
@@ -106,7 +106,7 @@ public final class InstructionData {
     static <T> List<T> readRecords(Path file, Function<Fields, T> record) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ")", e);

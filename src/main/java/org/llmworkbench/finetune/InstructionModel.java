@@ -3,6 +3,7 @@ package org.llmworkbench.finetune;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
@@ -23,7 +24,7 @@ import java.util.Map;
 public record InstructionModel(GptModel model, Tokenizer tokenizer, Format format, String name) implements AutoCloseable {
     /** The metadata file {@link TrainedModel#saveHuggingFace} writes. */
     public static final String INFO_FILE = "workbench.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** @param info more fields for the metadata (base model, training figures); may be null */
     public void save(Path dir, Map<String, ?> info) throws IOException {

@@ -1,6 +1,7 @@
 package org.llmworkbench.finetune;
 
 import org.llmworkbench.data.Batch;
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.model.Losses;
 import org.llmworkbench.text.Tokenizer;
 import tech.tablesaw.api.IntColumn;
@@ -39,25 +40,25 @@ public final class InstructionTables {
 
     /** The reference answer next to each model's answer to the same questions (paired by instruction and input). */
     @SafeVarargs
-    public static Table sideBySide(int rows, List<Responses.Record>... answers) {
+    public static Table sideBySide(int rows, List<ModelResponse>... answers) {
         StringColumn question = StringColumn.create("instruction");
         StringColumn reference = StringColumn.create("reference");
         Table table = Table.create("answers", question, reference);
-        List<Responses.Record> first = answers[0];
+        List<ModelResponse> first = answers[0];
         int n = Math.min(rows, first.size());
         for (int i = 0; i < n; i++) {
-            Responses.Record r = first.get(i);
+            ModelResponse r = first.get(i);
             question.append(r.input().isEmpty() ? r.instruction() : r.instruction() + "\n" + r.input());
             reference.append(r.reference());
         }
-        for (List<Responses.Record> model : answers) {
+        for (List<ModelResponse> model : answers) {
             Map<String, String> byQuestion = new HashMap<>();
             model.forEach(r -> byQuestion.put(r.instruction() + "\u0000" + r.input(), r.response()));
             String name = model.isEmpty() ? "model" : model.get(0).model();
             while (table.containsColumn(name)) name = name + "'";
             StringColumn column = StringColumn.create(name);
             for (int i = 0; i < n; i++) {
-                Responses.Record r = first.get(i);
+                ModelResponse r = first.get(i);
                 column.append(byQuestion.getOrDefault(r.instruction() + "\u0000" + r.input(), ""));
             }
             table.addColumns(column);

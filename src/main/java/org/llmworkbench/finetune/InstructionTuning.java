@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.data.InstructionPrompts;
 import org.llmworkbench.data.InstructionPrompts.Example;
@@ -140,7 +141,7 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
         double baseVal = meanLoss(base, validation);
         GptModel model = InstructionModel.copy(base, dropRate);
         try {
-            ObjectMapper json = new ObjectMapper();
+            ObjectMapper json = Json.MAPPER;
             ObjectNode meta = json.createObjectNode().put("kind", "instruction-tuning").put("preset", name)
                     .put("base", baseName).put("prompt_format", format.id());
             Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);

@@ -1,10 +1,8 @@
 package org.llmworkbench.finetune;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.InstructionPrompts;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import org.llmworkbench.data.InstructionPrompts.Example;
 import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.model.GenerationConfig;
@@ -13,8 +11,6 @@ import org.llmworkbench.model.Generator;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.text.Tokenizer;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,17 +23,11 @@ import java.util.function.Consumer;
  * ends at end-of-text, and keeps only the new text: the prompt is not repeated, and a base model
  * that runs on into a next "instruction" is cut where that begins.
  *
- * <p>The file is a JSON array of records {@code {"instruction", "input", "reference", "response",
- * "model", "prompt_format", "generation": {…}}}, the format the evaluation package reads.
- * Few-shot prompts (k answered training examples before the question) let a base model that was
+ * <p>{@link ResponsesFile} saves the answers for the evaluation package. Few-shot prompts (k answered training examples before the question) let a base model that was
  * never tuned be compared with the tuned one on the same questions.
  */
 public final class Responses {
     private Responses() {}
-
-    /** One saved answer; {@code generation} holds the settings that produced it. */
-    public record Record(String instruction, String input, String reference, String response, String model,
-                         String promptFormat, Map<String, Object> generation) {}
 
     /** Where a prompt of each format starts: a base model's run-on into the next question is cut there. */
     private static final List<String> NEXT_PROMPT = List.of("### Instruction:", InstructionPrompts.ALPACA_PREAMBLE, "<|user|>");
@@ -48,21 +38,21 @@ public final class Responses {
      *
      * @param onRecord called after each answer (progress); may be null
      */
-    public static List<Record> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
+    public static List<ModelResponse> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
                                         GenerationConfig generation, String modelName, List<Example> shotPool, int shots,
-                                        long shotSeed, Consumer<Record> onRecord) {
+                                        long shotSeed, Consumer<ModelResponse> onRecord) {
         if (shots > 0 && (shotPool == null || shotPool.isEmpty())) {
             throw new IllegalArgumentException("few-shot prompts (shots=" + shots + ") need a pool of answered examples");
         }
         Map<String, Object> settings = settings(generation, shots, shotSeed);
-        List<Record> records = new ArrayList<>(questions.size());
+        List<ModelResponse> records = new ArrayList<>(questions.size());
         for (int q = 0; q < questions.size(); q++) {
             Example question = questions.get(q);
             List<Example> examples = shots == 0 ? List.of()
                     : InstructionPrompts.sampleShots(shotPool, shots, shotSeed + q, question);
             String prompt = InstructionPrompts.fewShot(format, examples, question.instruction(), question.input());
             String answer = answer(model, tokenizer, prompt, generation, null);
-            Record r = new Record(question.instruction(), question.input(), question.output(), answer, modelName,
+            ModelResponse r = new ModelResponse(question.instruction(), question.input(), question.output(), answer, modelName,
                     format.id(), settings);
             records.add(r);
             if (onRecord != null) onRecord.accept(r);
@@ -129,24 +119,5 @@ public final class Responses {
         s.put("shots", shots);
         if (shots > 0) s.put("shot_seed", shotSeed);
         return s;
-    }
-
-    /** Writes the records atomically as the JSON array evaluation reads. */
-    public static void write(Path file, List<Record> records) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode array = json.createArrayNode();
-        for (Record r : records) {
-            ObjectNode o = array.addObject();
-            o.put("instruction", r.instruction());
-            o.put("input", r.input());
-            o.put("reference", r.reference());
-            o.put("response", r.response());
-            o.put("model", r.model());
-            o.put("prompt_format", r.promptFormat());
-            o.set("generation", json.valueToTree(r.generation()));
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) java.nio.file.Files.createDirectories(parent);
-        AtomicFiles.writeBytes(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
     }
 }

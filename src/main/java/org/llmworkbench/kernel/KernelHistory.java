@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
 
 /**
@@ -54,7 +55,7 @@ final class KernelHistory {
     static final int MAX_OUTPUT_CHARS = 1_000;
     /** A file bigger than this was not written by us: set aside rather than parsed. */
     private static final long MAX_FILE_BYTES = 16L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** FileLock guards against other processes only; kernels in one JVM (tests) queue here first. */
     private static final Object JVM_LOCK = new Object();
 

@@ -23,7 +23,6 @@ public final class FeedForward {
 
     /** {@code ff.layers.0}: embDim → 4 embDim. */
     public Dense expand() { return expand; }
-
     /** {@code ff.layers.2}: 4 embDim → embDim. */
     public Dense project() { return project; }
 }

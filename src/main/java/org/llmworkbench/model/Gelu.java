@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * GELU with GPT-2's tanh approximation:
- * {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
- * Unlike ReLU it lets small negative values through, smoothly; DJL only ships the erf form, so it
- * is composed here from element-wise ops. The constants are made once, not on every call.
+ * GELU with GPT-2's tanh approximation, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}:
+ * unlike ReLU it lets small negative values through, smoothly. (DJL ships only the erf form.)
  */
 public final class Gelu {
     public static final float CUBIC = 0.044715f;

@@ -4,16 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
 
 /**
- * Batched causal multi-head self-attention, the model's production version. The step-by-step
- * teaching classes live in {@code org.llmworkbench.model.attention}, where the book's
- * {@code MultiHeadAttention} keeps its name; this one is named apart so both packages can be
- * star-imported in one notebook.
- *
- * <p>Queries, keys and values are split into {@code nHeads} heads of width {@code embDim / nHeads};
- * each head scores every earlier position, the scores are scaled by {@code 1/sqrt(headDim)} so the
- * softmax does not saturate, future positions are masked out, and the heads' weighted sums of values
- * are concatenated and projected. With a {@link KvCache.LayerCache} the keys and values of earlier
- * tokens are reused instead of being recomputed.
+ * Batched causal multi-head self-attention (the step-by-step book version is
+ * {@code attention.MultiHeadAttention}). Each of {@code nHeads} heads scores every earlier position,
+ * scaled by {@code 1/sqrt(headDim)}; the heads' weighted sums of values are concatenated and
+ * projected. A {@link KvCache.LayerCache} supplies the keys and values of earlier tokens.
  */
 public final class GptAttention {
     private final int nHeads;
@@ -34,12 +28,7 @@ public final class GptAttention {
         this.out = out;
     }
 
-    /**
-     * @param x          [batch, tokens, embDim]
-     * @param causalMask additive mask [tokens, keys] (0 where allowed, -inf in the future), or null
-     *                   when every key may be seen (a single new token against its cache)
-     * @param cache      this layer's key/value cache, or null
-     */
+    /** x [batch, tokens, embDim]; causalMask additive [tokens, keys] or null (all keys visible); cache or null. */
     public NDArray forward(NDArray x, NDArray causalMask, KvCache.LayerCache cache, boolean training) {
         long batch = x.getShape().get(0);
         long tokens = x.getShape().get(1);
@@ -68,15 +57,10 @@ public final class GptAttention {
     }
 
     public int nHeads() { return nHeads; }
-
     public int headDim() { return headDim; }
-
     public Dense query() { return query; }
-
     public Dense key() { return key; }
-
     public Dense value() { return value; }
-
     /** {@code out_proj}: the heads' concatenated outputs back to embDim. */
     public Dense out() { return out; }
 }

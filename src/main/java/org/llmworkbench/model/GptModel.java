@@ -11,39 +11,27 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import org.llmworkbench.model.attention.CausalMask;
-import org.llmworkbench.model.io.NamedTensor;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A GPT: token ids → token embeddings + position embeddings → dropout → {@code nLayers}
- * {@link TransformerBlock}s → final {@link LayerNorm} → output head → one logit per vocabulary entry
- * for every position.
+ * A GPT: token ids → token + position embeddings → dropout → {@code nLayers} {@link TransformerBlock}s
+ * → final {@link LayerNorm} → output head → one logit per vocabulary entry at every position.
  *
- * <p>Every parameter is an NDArray in the model's own NDManager with gradients enabled, named as in
- * the book's PyTorch code ({@code tok_emb.weight}, {@code trf_blocks.0.att.W_query.weight}, …) and
- * stored in PyTorch's layout (Linear weights are [out, in]), so {@link #stateDict()} can be written,
- * read and mapped from Hugging Face checkpoints without reshuffling. The forward pass works inside a
- * DJL {@code GradientCollector}; pass {@code training=true} there to enable dropout.
- *
- * <p>Arrays a forward pass creates belong to the manager of the token-id array passed in, so callers
- * open a sub-manager per step ({@code model.manager().newSubManager()}), create the ids there and
- * close it afterwards; nothing is left behind in the model's manager.
+ * <p>Parameters are named and laid out as in the book's PyTorch code ({@code tok_emb.weight},
+ * {@code trf_blocks.0.att.W_query.weight}, Linear weights [out, in]); see {@link GptParameters}.
+ * Arrays a forward pass creates belong to the manager of the token ids, so callers open a
+ * sub-manager per step ({@code model.manager().newSubManager()}) and close it afterwards.
  */
 public final class GptModel implements AutoCloseable {
-    /** Standard deviation of the initial weights, as in GPT-2. */
-    public static final float INIT_STD = 0.02f;
-
     static {
         Devices.prepareEngine(); // before the first tensor exists
     }
 
     private final GptConfig config;
     private final NDManager manager;
-    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    private final GptParameters parameters;
     private final NDArray tokEmb;
     private final NDArray posEmb;
     private final TransformerBlock[] blocks;
@@ -65,62 +53,27 @@ public final class GptModel implements AutoCloseable {
         this.manager = manager;
         // DJL draws random numbers from the engine's generator: seed it, then create in a fixed order.
         Engine.getEngine("PyTorch").setRandomSeed((int) (seed ^ (seed >>> 32)));
-        long v = config.vocabSize();
+        GptParameters p = parameters = new GptParameters(manager);
         long e = config.embDim();
-        tokEmb = normal("tok_emb.weight", v, e);
-        posEmb = normal("pos_emb.weight", config.contextLength(), e);
+        boolean qkvBias = config.qkvBias();
+        tokEmb = p.normal("tok_emb.weight", config.vocabSize(), e);
+        posEmb = p.normal("pos_emb.weight", config.contextLength(), e);
         Gelu gelu = new Gelu(manager);
         blocks = new TransformerBlock[config.nLayers()];
         for (int i = 0; i < blocks.length; i++) {
-            String p = "trf_blocks." + i + ".";
-            LayerNorm norm1 = layerNorm(p + "norm1", e);
-            GptAttention att = new GptAttention(config,
-                    dense(p + "att.W_query", e, e, config.qkvBias()), dense(p + "att.W_key", e, e, config.qkvBias()),
-                    dense(p + "att.W_value", e, e, config.qkvBias()), dense(p + "att.out_proj", e, e, true));
-            LayerNorm norm2 = layerNorm(p + "norm2", e);
-            FeedForward ff = new FeedForward(dense(p + "ff.layers.0", e, 4 * e, true),
-                    dense(p + "ff.layers.2", 4 * e, e, true), gelu);
+            String b = "trf_blocks." + i + ".";  // created in the book's order, which fixes the random draws
+            LayerNorm norm1 = p.layerNorm(b + "norm1", e);
+            GptAttention att = new GptAttention(config, p.dense(b + "att.W_query", e, e, qkvBias),
+                    p.dense(b + "att.W_key", e, e, qkvBias), p.dense(b + "att.W_value", e, e, qkvBias),
+                    p.dense(b + "att.out_proj", e, e, true));
+            LayerNorm norm2 = p.layerNorm(b + "norm2", e);
+            FeedForward ff = new FeedForward(p.dense(b + "ff.layers.0", e, 4 * e, true),
+                    p.dense(b + "ff.layers.2", 4 * e, e, true), gelu);
             blocks[i] = new TransformerBlock(norm1, att, norm2, ff, config.dropRate());
         }
-        finalNorm = layerNorm("final_norm", e);
-        outHead = config.tiedHead() ? tokEmb : normal("out_head.weight", v, e);
+        finalNorm = p.layerNorm("final_norm", e);
+        outHead = config.tiedHead() ? tokEmb : p.normal("out_head.weight", config.vocabSize(), e);
         causalMask = CausalMask.additive(manager, config.contextLength());
-    }
-
-    private Dense dense(String name, long in, long out, boolean bias) {
-        return new Dense(normal(name + ".weight", out, in), bias ? zeros(name + ".bias", out) : null);
-    }
-
-    private LayerNorm layerNorm(String name, long width) {
-        return new LayerNorm(register(name + ".scale", manager.ones(new Shape(width), DataType.FLOAT32)),
-                zeros(name + ".shift", width));
-    }
-
-    private NDArray normal(String name, long... shape) {
-        return register(name, manager.randomNormal(0f, INIT_STD, new Shape(shape), DataType.FLOAT32));
-    }
-
-    private NDArray zeros(String name, long... shape) {
-        return register(name, manager.zeros(new Shape(shape), DataType.FLOAT32));
-    }
-
-    private NDArray register(String name, NDArray array) {
-        array.setName(name);
-        array.setRequiresGradient(true);
-        parameters.put(name, array);
-        return array;
-    }
-
-    public GptConfig config() {
-        return config;
-    }
-
-    public NDManager manager() {
-        return manager;
-    }
-
-    public Device device() {
-        return manager.getDevice();
     }
 
     /** Logits [batch, tokens, vocab] for token ids [batch, tokens], evaluation mode (no dropout). */
@@ -130,21 +83,30 @@ public final class GptModel implements AutoCloseable {
 
     /** Logits [batch, tokens, vocab]; {@code training} turns dropout on. */
     public NDArray forward(NDArray tokenIds, boolean training) {
-        return forward(tokenIds, null, false, training);
+        return Linear.linear(finalNorm.forward(residualStream(tokenIds, null, training)), outHead, null).singletonOrThrow();
     }
 
     /**
-     * Evaluation-mode forward pass that continues a {@link KvCache}: the ids are placed at positions
-     * {@code cache.length() …}, their keys and values are appended to the cache. With
-     * {@code lastPositionOnly} the head runs only on the last position (what generation needs),
-     * giving logits [batch, 1, vocab]. With a null cache this is a plain evaluation pass from
-     * position 0.
+     * Evaluation pass that continues a {@link KvCache} (null: start at position 0): the ids go to
+     * positions {@code cache.length() …} and their keys and values are appended. With
+     * {@code lastPositionOnly} the head runs on the last position alone: logits [batch, 1, vocab].
      */
     public NDArray forward(NDArray tokenIds, KvCache cache, boolean lastPositionOnly) {
-        return forward(tokenIds, cache, lastPositionOnly, false);
+        NDArray x = residualStream(tokenIds, cache, false);
+        long tokens = x.getShape().get(1);
+        if (lastPositionOnly && tokens > 1) {
+            x = x.get(new NDIndex(":, {}:, :", tokens - 1));
+        }
+        return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
     }
 
-    private NDArray forward(NDArray tokenIds, KvCache cache, boolean lastPositionOnly, boolean training) {
+    /** The final normalized hidden states [batch, tokens, embDim], what a classification head reads. */
+    public NDArray hidden(NDArray tokenIds, boolean training) {
+        return finalNorm.forward(residualStream(tokenIds, null, training));
+    }
+
+    /** Embeddings, dropout and every block: the residual stream [batch, tokens, embDim] before the final norm. */
+    private NDArray residualStream(NDArray tokenIds, KvCache cache, boolean training) {
         int tokens = checkIds(tokenIds, cache);
         int offset = cache == null ? 0 : cache.length();
         NDArray x = embed(tokenIds, offset);
@@ -160,27 +122,15 @@ public final class GptModel implements AutoCloseable {
         if (cache != null) {
             cache.advance(tokens);
         }
-        if (lastPositionOnly && tokens > 1) {
-            x = x.get(new NDIndex(":, {}:, :", tokens - 1));
-        }
-        return Linear.linear(finalNorm.forward(x), outHead, null).singletonOrThrow();
+        return x;
     }
 
-    /**
-     * The final normalized hidden states [batch, tokens, embDim]: everything but the output head.
-     * A classification head reads these instead of the vocabulary logits.
-     */
-    public NDArray hidden(NDArray tokenIds, boolean training) {
-        int tokens = checkIds(tokenIds, null);
-        NDArray x = embed(tokenIds, 0);
-        if (training && config.dropRate() > 0) {
-            x = Dropout.dropout(x, (float) config.dropRate(), true).singletonOrThrow();
-        }
-        NDArray mask = causalMask.get(tokenIds.getManager(), new NDIndex("0:{}, :{}", tokens, tokens));
-        for (TransformerBlock block : blocks) {
-            x = block.forward(x, mask, null, training);
-        }
-        return finalNorm.forward(x);
+    /** Token embeddings plus the position embeddings of positions {@code offset …}: [batch, tokens, embDim]. */
+    public NDArray embed(NDArray tokenIds, int offset) {
+        NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
+        NDArray x = ids.getNDArrayInternal().embedding(ids, tokEmb, SparseFormat.DENSE).singletonOrThrow();
+        long tokens = ids.getShape().get(1);
+        return x.add(posEmb.get(tokenIds.getManager(), new NDIndex("{}:{}", offset, offset + tokens)));
     }
 
     /** The number of tokens per row; fails unless the ids are [batch, tokens] and fit after the cache. */
@@ -193,59 +143,29 @@ public final class GptModel implements AutoCloseable {
         int offset = cache == null ? 0 : cache.length();
         if (tokens < 1 || offset + tokens > config.contextLength()) {
             throw new IllegalArgumentException("cannot place " + tokens + " tokens at position " + offset
-                    + ": the model's contextLength is " + config.contextLength()
-                    + "; truncate the input or slide the window");
+                    + ": the model's contextLength is " + config.contextLength() + "; truncate the input or slide the window");
         }
         return tokens;
     }
 
-    /** Token embeddings plus the position embeddings of positions {@code offset …}: [batch, tokens, embDim]. */
-    public NDArray embed(NDArray tokenIds, int offset) {
-        NDArray ids = tokenIds.getDataType() == DataType.INT64 ? tokenIds : tokenIds.toType(DataType.INT64, false);
-        NDArray x = ids.getNDArrayInternal().embedding(ids, tokEmb, SparseFormat.DENSE).singletonOrThrow();
-        long tokens = ids.getShape().get(1);
-        return x.add(posEmb.get(tokenIds.getManager(), new NDIndex("{}:{}", offset, offset + tokens)));
-    }
-
+    public GptConfig config() { return config; }
+    public NDManager manager() { return manager; }
+    public Device device() { return manager.getDevice(); }
     /** The blocks in order (their weights are the live parameters). */
-    public List<TransformerBlock> blocks() {
-        return List.of(blocks);
-    }
-
-    public LayerNorm finalNorm() {
-        return finalNorm;
-    }
-
+    public List<TransformerBlock> blocks() { return List.of(blocks); }
+    public LayerNorm finalNorm() { return finalNorm; }
     /** [vocab, embDim]: the token embedding itself when the head is tied. */
-    public NDArray outHead() {
-        return outHead;
-    }
-
+    public NDArray outHead() { return outHead; }
     /** The trainable parameters by state-dict name, in creation order (live arrays, not copies). */
-    public Map<String, NDArray> parameters() {
-        return Collections.unmodifiableMap(parameters);
-    }
-
+    public Map<String, NDArray> parameters() { return parameters.asMap(); }
     /** Same as {@link #parameters()}: names and layout of the book's PyTorch {@code state_dict()}. */
-    public Map<String, NDArray> stateDict() {
-        return parameters();
-    }
-
+    public Map<String, NDArray> stateDict() { return parameters.asMap(); }
     /** Total number of trainable values (the tied head is counted once). */
-    public long parameterCount() {
-        long total = 0;
-        for (NDArray p : parameters.values()) {
-            total += p.getShape().size();
-        }
-        return total;
-    }
+    public long parameterCount() { return parameters.count(); }
 
-    /**
-     * Copies weights into the model. Values are {@link NDArray}s or {@link NamedTensor}s; names and
-     * shapes must match {@link #stateDict()} exactly (every parameter present, nothing extra).
-     */
+    /** Copies weights (NDArrays or NamedTensors) whose names and shapes match {@link #stateDict()} exactly. */
     public void loadStateDict(Map<String, ?> state) {
-        StateDictLoader.load(this, parameters, state);
+        StateDictLoader.load(config, parameters.asMap(), state);
     }
 
     @Override

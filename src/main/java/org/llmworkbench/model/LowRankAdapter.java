@@ -1,6 +1,7 @@
 package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 /**
@@ -30,5 +31,28 @@ public record LowRankAdapter(NDArray a, NDArray b, double scale) {
 
     public long parameterCount() {
         return a.getShape().size() + b.getShape().size();
+    }
+
+    /** Attaches this adapter to a layer whose weight it fits; a layer takes one adapter at a time. */
+    public void attachTo(Dense layer) {
+        if (layer.adapter() != null) {
+            throw new IllegalStateException("this layer already has a LoRA adapter; merge it first");
+        }
+        Shape weight = layer.weight().getShape();
+        if (a.getShape().get(1) != weight.get(1) || b.getShape().get(0) != weight.get(0)) {
+            throw new IllegalArgumentException("adapter A " + a.getShape() + " / B " + b.getShape()
+                    + " does not fit a layer of weight " + weight);
+        }
+        layer.adapter(this);
+    }
+
+    /** {@code W += scale · B A} and the layer's adapter is removed: the same outputs without the extra matmuls. */
+    public static void merge(Dense layer) {
+        LowRankAdapter adapter = layer.adapter();
+        if (adapter == null) return;
+        try (NDArray delta = adapter.b().matMul(adapter.a()).mul(adapter.scale())) {
+            layer.weight().addi(delta);
+        }
+        layer.adapter(null);
     }
 }

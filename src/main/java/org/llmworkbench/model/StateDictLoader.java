@@ -18,8 +18,7 @@ import java.util.TreeSet;
 final class StateDictLoader {
     private StateDictLoader() {}
 
-    static void load(GptModel model, Map<String, NDArray> parameters, Map<String, ?> state) {
-        GptConfig config = model.config();
+    static void load(GptConfig config, Map<String, NDArray> parameters, Map<String, ?> state) {
         List<String> missing = new ArrayList<>();
         for (String name : parameters.keySet()) {
             if (!state.containsKey(name)) missing.add(name);

@@ -35,10 +35,7 @@ public final class TransformerBlock {
     }
 
     public LayerNorm norm1() { return norm1; }
-
     public GptAttention attention() { return attention; }
-
     public LayerNorm norm2() { return norm2; }
-
     public FeedForward feedForward() { return feedForward; }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,17 +98,13 @@ public final class NotebookParameters {
         try {
             switch (type) {
                 case "int", "Integer", "short", "Short", "byte", "Byte":
-                    Integer.parseInt(v.replace("_", ""));
-                    return v;
+                    return number(v, "", Integer::parseInt);
                 case "long", "Long":
-                    Long.parseLong(v.replace("_", "").replaceAll("[lL]$", ""));
-                    return v.replaceAll("[lL]$", "") + "L";
+                    return number(v, "L", Long::parseLong);
                 case "double", "Double":
-                    Double.parseDouble(v.replace("_", ""));
-                    return v;
+                    return number(v, "", Double::parseDouble);
                 case "float", "Float":
-                    Float.parseFloat(v.replace("_", "").replaceAll("[fF]$", ""));
-                    return v.replaceAll("[fF]$", "") + "f";
+                    return number(v, "f", Float::parseFloat);
                 case "boolean", "Boolean":
                     if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException(what + " (use true or false)");
                     return v;
@@ -120,6 +117,16 @@ public final class NotebookParameters {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what, e);
         }
+    }
+
+    /**
+     * A number literal ({@code _} separators and the type's suffix allowed) checked by {@code parse}
+     * and returned with the suffix its type needs ({@code L} for long, {@code f} for float).
+     */
+    private static String number(String v, String suffix, Consumer<String> parse) {
+        String digits = suffix.isEmpty() ? v : v.replaceAll("[" + suffix.toLowerCase() + suffix.toUpperCase() + "]$", "");
+        parse.accept(digits.replace("_", ""));
+        return digits + suffix;
     }
 
     static String quote(String s) {

@@ -3,6 +3,7 @@ package org.llmworkbench.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.llmworkbench.Json;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.data.DataLoader;
 import org.llmworkbench.datasets.Datasets;
@@ -36,7 +37,7 @@ import java.util.Set;
  * the {@link Trainer} that connects them. The CLI's {@code pretrain} and notebook 04 both use it.
  */
 public final class Pretraining {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PretrainPreset preset;
     private final Tokenizer tokenizer;

@@ -72,30 +72,13 @@ public record TrainConfig(long maxSteps, int maxEpochs, long maxTokens, int grad
         return new Builder();
     }
 
+    /** A builder that starts from this config's values. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.maxSteps = maxSteps;
-        b.maxEpochs = maxEpochs;
-        b.maxTokens = maxTokens;
-        b.gradAccumulation = gradAccumulation;
-        b.learningRate = learningRate;
-        b.initialLearningRate = initialLearningRate;
-        b.minLearningRate = minLearningRate;
-        b.warmupSteps = warmupSteps;
-        b.cosine = cosine;
-        b.beta1 = optimizer.beta1();
-        b.beta2 = optimizer.beta2();
-        b.eps = optimizer.eps();
-        b.weightDecay = optimizer.weightDecay();
-        b.decay = optimizer.decay();
-        b.clipNorm = clipNorm;
-        b.evalEvery = evalEvery;
-        b.evalBatches = evalBatches;
-        b.sampleEvery = sampleEvery;
-        b.checkpointEvery = checkpointEvery;
-        b.keepLast = keepLast;
-        b.seed = seed;
-        return b;
+        return builder().maxSteps(maxSteps).maxEpochs(maxEpochs).maxTokens(maxTokens)
+                .gradAccumulation(gradAccumulation).learningRate(learningRate)
+                .schedule(initialLearningRate, warmupSteps, minLearningRate, cosine).optimizer(optimizer)
+                .clipNorm(clipNorm).evalEvery(evalEvery).evalBatches(evalBatches).sampleEvery(sampleEvery)
+                .checkpointEvery(checkpointEvery).keepLast(keepLast).seed(seed);
     }
 
     /** Defaults: AdamW (0.9, 0.999, 1e-8), lr 4e-4, weight decay 0.1 on weight matrices, constant rate. */
@@ -129,13 +112,19 @@ public record TrainConfig(long maxSteps, int maxEpochs, long maxTokens, int grad
         public Builder learningRate(double v) { learningRate = v; return this; }
         /** Linear warmup from {@code initial} over {@code steps}, then a cosine down to {@code floor}. */
         public Builder warmupCosine(double initial, long steps, double floor) {
+            return schedule(initial, steps, floor, true);
+        }
+        private Builder schedule(double initial, long steps, double floor, boolean cosine) {
             initialLearningRate = initial;
             warmupSteps = steps;
             minLearningRate = floor;
-            cosine = true;
+            this.cosine = cosine;
             return this;
         }
         public Builder constantRate() { cosine = false; warmupSteps = 0; return this; }
+        public Builder optimizer(AdamW.Settings s) {
+            return betas(s.beta1(), s.beta2()).eps(s.eps()).weightDecay(s.weightDecay()).decay(s.decay());
+        }
         public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
         public Builder eps(double v) { eps = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }

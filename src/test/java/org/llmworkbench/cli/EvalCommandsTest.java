@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.llmworkbench.eval.ModelResponse;
+import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.eval.RatingSession;
-import org.llmworkbench.eval.ResponsesFile;
+import org.llmworkbench.data.ResponsesFile;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

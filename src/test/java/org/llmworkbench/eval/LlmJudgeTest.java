@@ -1,5 +1,6 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.ModelResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,5 +1,6 @@
 package org.llmworkbench.eval;
 
+import org.llmworkbench.data.ModelResponse;
 import org.junit.jupiter.api.Test;
 import org.llmworkbench.datasets.Datasets;
 import tech.tablesaw.api.Table;

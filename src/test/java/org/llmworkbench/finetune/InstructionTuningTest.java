@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.data.InstructionPrompts.Example;
+import org.llmworkbench.data.ModelResponse;
+import org.llmworkbench.data.ResponsesFile;
 import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptConfig;
@@ -74,12 +76,12 @@ class InstructionTuningTest {
         BpeTokenizer gpt2 = org.llmworkbench.text.Tokenizers.gpt2();
         InstructionData.Split<Example> split = InstructionData.split(InstructionData.load());
         try (GptModel model = GptModel.create(SMALL, 5)) {
-            List<Responses.Record> zero = Responses.generate(model, gpt2, Format.ALPACA, split.test().subList(0, 2),
+            List<ModelResponse> zero = Responses.generate(model, gpt2, Format.ALPACA, split.test().subList(0, 2),
                     GenerationConfig.greedy(4), "tiny", null, 0, 0, null);
-            List<Responses.Record> few = Responses.generate(model, gpt2, Format.PHI3, split.test().subList(0, 2),
+            List<ModelResponse> few = Responses.generate(model, gpt2, Format.PHI3, split.test().subList(0, 2),
                     GenerationConfig.greedy(4), "tiny", split.train(), 2, 9, null);
             Path file = dir.resolve("out/responses.json");
-            Responses.write(file, zero);
+            ResponsesFile.write(file, zero);
             JsonNode json = new ObjectMapper().readTree(Files.readString(file));
             assertThat(json.size()).isEqualTo(2);
             JsonNode first = json.get(0);

@@ -1,4 +1,4 @@
-package org.llmworkbench.eval;
+package org.llmworkbench.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.AtomicFiles;
+import org.llmworkbench.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The saved-responses file that instruction tuning writes and evaluation reads: a JSON array of
+ * The saved-responses file that instruction tuning ({@code finetune.Responses}) writes and
+ * evaluation reads: a JSON array of
  * records {@code {"instruction", "input", "reference", "response", "model", "prompt_format",
  * "generation": {…}}}. {@code instruction}, {@code reference}, {@code response} and {@code model}
  * are required strings; {@code input} and {@code prompt_format} are strings (empty when absent);
@@ -26,7 +28,7 @@ import java.util.Map;
 public final class ResponsesFile {
     private ResponsesFile() {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String[] REQUIRED = {"instruction", "reference", "response", "model"};
     private static final String[] OPTIONAL_STRINGS = {"input", "prompt_format"};
 
@@ -99,7 +101,7 @@ public final class ResponsesFile {
         };
     }
 
-    /** Writes records atomically, in the same layout {@link #read} expects. */
+    /** Writes records atomically (creating the folder), in the same layout {@link #read} expects. */
     public static void write(Path file, List<ModelResponse> records) throws IOException {
         ArrayNode array = JSON.createArrayNode();
         for (ModelResponse r : records) {
@@ -112,6 +114,8 @@ public final class ResponsesFile {
             o.put("prompt_format", r.promptFormat());
             o.set("generation", JSON.valueToTree(r.generation()));
         }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
         AtomicFiles.writeBytes(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(array));
     }
 }

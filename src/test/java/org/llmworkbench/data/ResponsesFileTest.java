@@ -1,4 +1,4 @@
-package org.llmworkbench.eval;
+package org.llmworkbench.data;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.llmworkbench.eval;
+package org.llmworkbench.data;
 
 import java.util.Map;
 import java.util.Objects;
