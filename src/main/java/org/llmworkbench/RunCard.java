@@ -70,6 +70,8 @@ public final class RunCard {
             versions.put("djl", ai.djl.engine.Engine.getDjlVersion());
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
             versions.put("pytorch", engine.getVersion());
+            String blas = System.getProperty("workbench.blas.active"); // set by model.NativeBlas
+            if (blas != null) versions.put("blas", blas);
         } catch (RuntimeException | LinkageError e) {
             versions.put("pytorch", "unavailable (" + e.getMessage() + ")");
         }

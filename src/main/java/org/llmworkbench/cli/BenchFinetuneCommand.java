@@ -53,6 +53,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         json.put("batch_size", batchSize);
         json.put("steps", steps);
         json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
         for (FinetuneMode mode : FinetuneMode.values()) {
             ClassifierTraining.Settings s = ClassifierTraining.Settings.book().withMode(mode).withLora(new LoraConfig(loraRank, loraRank))
                     .withEpochs(1).withBatchSize(batchSize).withEval(0, 0);

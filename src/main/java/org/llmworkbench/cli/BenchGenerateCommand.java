@@ -89,6 +89,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "generate");
         json.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
         json.put("device", device);
         json.put("load_average", loadAverage());
         json.put("prompt_tokens", promptTokens);

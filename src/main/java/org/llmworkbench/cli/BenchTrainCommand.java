@@ -73,6 +73,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "bench train");
         json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
         for (String c : cases) {
             Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
             System.out.printf("case %s (llm-workbench): %,.0f tokens/s, peak RSS %.0f MB%s%n", c, ours.get("tokens_per_s"),

@@ -43,6 +43,7 @@ public final class WorkbenchCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        org.llmworkbench.model.Devices.prepareEngine(); // before any command creates a tensor
         int code = commandLine().execute(args);
         System.exit(code);
     }

@@ -133,6 +133,7 @@ public final class WorkbenchKernel {
             System.err.println("usage: java " + WorkbenchKernel.class.getName() + " CONNECTION_FILE");
             System.exit(2);
         }
+        org.llmworkbench.model.Devices.prepareEngine(); // before any cell creates a tensor
         startEngine(Boolean.getBoolean(TIMING_PROPERTY), OutputCapture.originalErr());
         run(Path.of(args[0]));
         System.exit(0);

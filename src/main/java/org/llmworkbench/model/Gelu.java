@@ -6,25 +6,22 @@ import ai.djl.ndarray.NDManager;
 /**
  * GELU with GPT-2's tanh approximation, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}:
  * unlike ReLU it lets small negative values through, smoothly. (DJL ships only the erf form.)
+ * Since {@code 0.5 (1 + tanh(u)) = sigmoid(2u)}, it is computed as {@code x sigmoid(x (a + b x^2))}
+ * with {@code a = 2 sqrt(2/pi)}, {@code b = 0.044715 a}: the same function in 6 element-wise ops, not 9.
  */
 public final class Gelu {
     public static final float CUBIC = 0.044715f;
     public static final float SQRT_TWO_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
 
-    private final NDArray half;
-    private final NDArray one;
-    private final NDArray sqrtTwoOverPi;
-    private final NDArray cubic;
+    private final NDArray a;
+    private final NDArray b;
 
     Gelu(NDManager manager) {
-        half = manager.create(0.5f);
-        one = manager.create(1f);
-        sqrtTwoOverPi = manager.create(SQRT_TWO_OVER_PI);
-        cubic = manager.create(CUBIC);
+        a = manager.create((float) (2 * Math.sqrt(2.0 / Math.PI)));
+        b = manager.create((float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715));
     }
 
     public NDArray forward(NDArray x) {
-        NDArray inner = x.mul(x).mul(x).mul(cubic).add(x).mul(sqrtTwoOverPi);
-        return x.mul(half).mul(inner.tanh().add(one));
+        return x.mul(x.square().mul(b).add(a).mul(x).sigmoid());
     }
 }

@@ -49,13 +49,19 @@ public final class NativeBlas {
         if (description != null) return;
         String wanted = firstNonBlank(System.getProperty("workbench.blas"), System.getenv("WORKBENCH_BLAS"), "auto")
                 .trim();
+        String w = validate(wanted);
+        description = decide(wanted, w);
+        System.setProperty(PROPERTY, description);
+    }
+
+    /** The setting in lower case, or a clear error naming it. */
+    static String validate(String wanted) {
         String w = wanted.toLowerCase(Locale.ROOT);
         if (!(w.equals("auto") || w.equals("openblas") || w.equals("mkl") || wanted.contains("/"))) {
             throw new IllegalArgumentException("WORKBENCH_BLAS must be auto, openblas, mkl or the path of a "
                     + "libopenblas.so, got '" + wanted + "'");
         }
-        description = decide(wanted, w);
-        System.setProperty(PROPERTY, description);
+        return w;
     }
 
     private static String decide(String wanted, String w) {
