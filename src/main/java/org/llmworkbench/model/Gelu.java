@@ -2,6 +2,7 @@ package org.llmworkbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
 
 /**
  * GELU with GPT-2's tanh approximation, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}:
@@ -22,6 +23,6 @@ public final class Gelu {
     }
 
     public NDArray forward(NDArray x) {
-        return x.mul(x.square().mul(b).add(a).mul(x).sigmoid());
+        return x.mul(Activation.sigmoid(x.square().mul(b).add(a).mul(x)));
     }
 }
