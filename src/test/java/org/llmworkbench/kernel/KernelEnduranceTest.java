@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * also count waiting for a core, which on this shared two-core machine moves a median by tens of
  * percent, and the process's total also counts the JIT, still busy in the first 100 cells. JShell
  * compiles every cell against an import of every live declaration, so the engine's time per cell grows
- * with their number: 1,000 distinct declarations measured 1.9-2.3x (see README); 200 give about 1.15x.
+ * with their number: 1,000 distinct declarations measured 1.9-2.6x (see README); 200 gave 1.15x and 1.24x.
  */
 class KernelEnduranceTest {
     private static KernelSpec.Options options() {
@@ -46,7 +46,7 @@ class KernelEnduranceTest {
     void twoHundredDistinctDeclarationsStayUsableWithoutSlowingDown() throws Exception {
         KernelBenchmark.Soak soak = KernelBenchmark.soak(options(), List.of(), KernelBenchmark.Workload.DISTINCT, 200);
         System.out.println(soak);
-        assertThat(soak.engineCpuRatio()).as("engine threads' CPU, last/first 100 cells, %s", soak).isLessThan(1.4);
+        assertThat(soak.engineCpuRatio()).as("engine threads' CPU, last/first 100 cells, %s", soak).isLessThan(1.5);
         assertThat(soak.cpuRatio()).as("kernel CPU, last/first 100 cells, %s", soak).isLessThan(1.8);
         assertThat(soak.ratio()).as("last/first 100 round trip medians, %s", soak).isLessThan(3.0);
         assertThat(soak.heapGrowthMb()).as("heap in use after GC, growth over the soak, %s", soak).isLessThan(64);
