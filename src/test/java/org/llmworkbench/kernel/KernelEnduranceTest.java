@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * also count waiting for a core, which on this shared two-core machine moves a median by tens of
  * percent, and the process's total also counts the JIT, still busy in the first 100 cells. JShell
  * compiles every cell against an import of every live declaration, so the engine's time per cell grows
- * with their number: 1,000 distinct declarations measured 1.9-2.6x (see README); 200 gave 1.15x and 1.24x.
+ * with their number: 1,000 distinct declarations measured 1.9-3.2x (see README); 200 gave 1.15x and 1.24x.
  */
 class KernelEnduranceTest {
     private static KernelSpec.Options options() {
