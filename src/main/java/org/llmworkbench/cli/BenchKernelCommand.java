@@ -131,9 +131,12 @@ public final class BenchKernelCommand implements Callable<Integer> {
                     w.name().toLowerCase(java.util.Locale.ROOT), soak, cpus, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             KernelBenchmark.Soak r = KernelBenchmark.soak(k, extra, w, soak);
             System.out.printf("  after %d warm-up cells, round trip median: first 100 %.1f ms, last 100 %.1f ms (%.2fx); "
-                            + "kernel CPU for them %.0f ms, %.0f ms (%.2fx); heap in use after GC %.0f -> %.0f MB "
+                            + "kernel CPU for them %.0f ms, %.0f ms (%.2fx), of which the engine's threads %.0f ms, %.0f ms (%.2fx) "
+                            + "and the JIT's %.0f ms, %.0f ms; heap in use after GC %.0f -> %.0f MB "
                             + "(%+.0f MB); RSS %.0f -> %.0f MB; a variable of cell 3 %s%n",
-                    r.warmupCells(), r.firstMedianMs(), r.lastMedianMs(), r.ratio(), r.firstCpuMs(), r.lastCpuMs(), r.cpuRatio(), r.heapBeforeMb(), r.heapAfterMb(), r.heapGrowthMb(),
+                    r.warmupCells(), r.firstMedianMs(), r.lastMedianMs(), r.ratio(), r.firstCpuMs(), r.lastCpuMs(), r.cpuRatio(),
+                    r.firstThreads().engineMs(), r.lastThreads().engineMs(), r.engineCpuRatio(), r.firstThreads().jitMs(), r.lastThreads().jitMs(),
+                    r.heapBeforeMb(), r.heapAfterMb(), r.heapGrowthMb(),
                     r.rssBeforeMb(), r.rssAfterMb(), r.earlyStateKept() ? "still works" : "was LOST");
             String p = w.name().toLowerCase(java.util.Locale.ROOT) + "_";
             json.put(p + "warmup_cells", r.warmupCells());
@@ -146,6 +149,12 @@ public final class BenchKernelCommand implements Callable<Integer> {
                 json.put(p + "first100_cpu_ms", round(r.firstCpuMs()));
                 json.put(p + "last100_cpu_ms", round(r.lastCpuMs()));
                 json.put(p + "cpu_ratio", Math.round(r.cpuRatio() * 100) / 100.0);
+                // the threads that compile and run cells alone: the total also holds the JIT, busy early on
+                json.put(p + "first100_engine_cpu_ms", round(r.firstThreads().engineMs()));
+                json.put(p + "last100_engine_cpu_ms", round(r.lastThreads().engineMs()));
+                json.put(p + "engine_cpu_ratio", Math.round(r.engineCpuRatio() * 100) / 100.0);
+                json.put(p + "first100_jit_cpu_ms", round(r.firstThreads().jitMs()));
+                json.put(p + "last100_jit_cpu_ms", round(r.lastThreads().jitMs()));
             }
             json.put(p + "heap_after_gc_mb_before", round(r.heapBeforeMb()));
             json.put(p + "heap_after_gc_mb_after", round(r.heapAfterMb()));

@@ -129,12 +129,13 @@ public final class KernelBenchmark {
     }
 
     /**
-     * One soak: round trip medians of the first and the last 100 cells, the kernel's heap in use
-     * after a full GC and its resident set, before the first cell and after the last (MB; RSS is -1
-     * where /proc is missing), and whether a variable of cell 3 still answers at the end.
+     * One soak: round trip medians of the first and the last 100 cells, the kernel's CPU time for them
+     * (all threads, and the engine's threads alone), the kernel's heap in use after a full GC and its
+     * resident set, before the first cell and after the last (MB; RSS is -1 where /proc is missing), and
+     * whether a variable of cell 3 still answers at the end.
      */
     public record Soak(Workload workload, int cells, int warmupCells, double firstMedianMs, double lastMedianMs,
-                       double firstCpuMs, double lastCpuMs,
+                       double firstCpuMs, double lastCpuMs, ThreadCpu firstThreads, ThreadCpu lastThreads,
                        double heapBeforeMb, double heapAfterMb, double rssBeforeMb, double rssAfterMb,
                        boolean earlyStateKept) {
         public double ratio() {
@@ -150,15 +151,61 @@ public final class KernelBenchmark {
             return lastCpuMs / firstCpuMs;
         }
 
+        /**
+         * The same for the threads that run cells alone ({@link ThreadCpu#engineMs}): the process total
+         * also counts the JIT compiler, which is still busy in the first 100 cells and so hides a slowdown.
+         */
+        public double engineCpuRatio() {
+            return lastThreads.engineMs() / firstThreads.engineMs();
+        }
+
         public double heapGrowthMb() {
             return heapAfterMb - heapBeforeMb;
         }
     }
 
     /**
+     * CPU time (ms) of a kernel's threads over some cells, by what they do: the engine (the shell thread,
+     * which compiles each cell with JShell, and the {@code cell} thread, which runs it), the JIT
+     * compiler, the garbage collector, and the history writer. NaN where there is no /proc.
+     */
+    public record ThreadCpu(double engineMs, double jitMs, double gcMs, double historyMs) {
+        static final ThreadCpu NONE = new ThreadCpu(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        ThreadCpu minus(ThreadCpu o) {
+            return new ThreadCpu(engineMs - o.engineMs, jitMs - o.jitMs, gcMs - o.gcMs, historyMs - o.historyMs);
+        }
+
+        /** Reads /proc/PID/task/TID/stat for every thread of the process. */
+        static ThreadCpu of(Path taskDir) {
+            double engine = 0, jit = 0, gc = 0, history = 0;
+            try (var threads = Files.list(taskDir)) {
+                for (Path t : threads.toList()) {
+                    String line;
+                    try {
+                        line = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended meanwhile
+                    }
+                    String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                    double ms = cpuMsOfStatLine(line);
+                    if (name.equals("kernel-shell") || name.equals("cell")) engine += ms;
+                    else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) jit += ms;
+                    else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) gc += ms;
+                    else if (name.equals("kernel-history")) history += ms;
+                }
+            } catch (IOException | RuntimeException e) {
+                return NONE;
+            }
+            return new ThreadCpu(engine, jit, gc, history);
+        }
+    }
+
+    /**
      * Starts a kernel, warms it up, then runs {@code cells} cells of the workload. Warm-up runs trivial
-     * cells in rounds of 20 until two rounds' medians agree within 10% (at most 300 cells): otherwise the
-     * JIT compiling JShell's compiler would make the first 100 cells look slow and hide any slowdown.
+     * expressions and a re-declared variable in rounds of 20, at least {@value #MIN_WARMUP_CELLS} cells and
+     * then until two rounds' medians agree within 10% (at most {@value #MAX_WARMUP_CELLS}): otherwise the JIT
+     * compiling JShell's compiler would make the first 100 cells look slow and hide any slowdown.
      */
     public static Soak soak(KernelSpec.Options kernelOptions, List<String> extraJvmOptions, Workload workload, int cells)
             throws Exception {
@@ -166,31 +213,44 @@ public final class KernelBenchmark {
         try (KernelProcess kernel = KernelProcess.start(KernelSpec.forWorkbench(kernelOptions), extraJvmOptions)) {
             int warmup = warmUp(kernel);
             double[] before = memory(kernel);
-            Path stat = Path.of("/proc", plainResult(kernel, "ProcessHandle.current().pid()"), "stat");
+            Path proc = Path.of("/proc", plainResult(kernel, "ProcessHandle.current().pid()"));
+            Path stat = proc.resolve("stat");
+            Path tasks = proc.resolve("task");
             List<Double> ms = new ArrayList<>(cells);
             double[] cpu = new double[4]; // CPU ms at the start and end of the first and of the last 100 cells
+            ThreadCpu[] threads = new ThreadCpu[4];
             KernelClient client = kernel.client();
             for (int i = 0; i < cells; i++) {
-                if (i == 0) cpu[0] = cpuMs(stat);
-                if (i == cells - 100) cpu[2] = cpuMs(stat);
+                if (i == 0) {
+                    cpu[0] = cpuMs(stat);
+                    threads[0] = ThreadCpu.of(tasks);
+                }
+                if (i == cells - 100) {
+                    cpu[2] = cpuMs(stat);
+                    threads[2] = ThreadCpu.of(tasks);
+                }
                 long c0 = System.nanoTime();
                 String id = client.execute(workload.cell(i));
                 KernelClient.Received reply = kernel.require(client.shellReply(id, CELL_TIMEOUT), "execute_reply of cell " + i);
                 kernel.require(kernel.awaitIdle(id, CELL_TIMEOUT), "idle after cell " + i);
                 ms.add((System.nanoTime() - c0) / 1e6);
-                if (i == 99) cpu[1] = cpuMs(stat);
+                if (i == 99) {
+                    cpu[1] = cpuMs(stat);
+                    threads[1] = ThreadCpu.of(tasks);
+                }
                 if (!"ok".equals(reply.content().get("status").getAsString())) {
                     throw new IllegalStateException("soak cell " + i + " failed: " + reply.content());
                 }
             }
             cpu[3] = cpuMs(stat);
+            threads[3] = ThreadCpu.of(tasks);
             String early = workload == Workload.RERUN ? "v3" : "d3";
             String kept = plainResult(kernel, early + " + 1");
             boolean earlyStateKept = kept.equals(String.valueOf(workload == Workload.RERUN ? lastAssigned(cells, 3) + 1 : 4));
             double[] after = memory(kernel);
             kernel.shutdown(CELL_TIMEOUT);
             return new Soak(workload, cells, warmup, median(ms.subList(0, 100)), median(ms.subList(cells - 100, cells)),
-                    cpu[1] - cpu[0], cpu[3] - cpu[2],
+                    cpu[1] - cpu[0], cpu[3] - cpu[2], threads[1].minus(threads[0]), threads[3].minus(threads[2]),
                     before[0], after[0], before[1], after[1], earlyStateKept);
         }
     }
@@ -198,30 +258,39 @@ public final class KernelBenchmark {
     private static int warmUp(KernelProcess kernel) {
         double previous = Double.NaN;
         int cells = 0;
-        while (cells < 300) {
+        while (cells < MAX_WARMUP_CELLS) {
             List<Double> round = new ArrayList<>();
             for (int i = 0; i < 20; i++, cells++) {
                 long c0 = System.nanoTime();
-                kernel.run("1 + 1", START_TIMEOUT);
+                // expressions and declarations take different paths through JShell: warm both (one name, re-declared)
+                kernel.run(i % 2 == 0 ? "1 + 1" : "int soakWarmUp = " + cells + ";", START_TIMEOUT);
                 round.add((System.nanoTime() - c0) / 1e6);
             }
             double m = median(round);
-            if (Math.abs(m - previous) <= 0.1 * previous) break;
+            if (cells >= MIN_WARMUP_CELLS && Math.abs(m - previous) <= 0.1 * previous) break;
             previous = m;
         }
         return cells;
     }
 
+    /** Fewer warm-up cells leave the JIT compiling JShell's compiler through the first 100 measured cells. */
+    static final int MIN_WARMUP_CELLS = 200;
+    static final int MAX_WARMUP_CELLS = 400;
+
     /** User + system CPU time of a process from /proc/PID/stat, in ms (NaN where there is no /proc). */
     static double cpuMs(Path stat) {
         try {
-            String line = Files.readString(stat);
-            // fields after the command name, which is in parentheses and may hold spaces
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS;
+            return cpuMsOfStatLine(Files.readString(stat));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime of a /proc stat line (a process's or a thread's), in ms. */
+    static double cpuMsOfStatLine(String line) {
+        // fields after the command name, which is in parentheses and may hold spaces
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS;
     }
 
     /** Linux's USER_HZ: /proc counts CPU time in these ticks, 100 a second on every mainstream architecture. */

@@ -23,8 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -39,7 +38,9 @@ import org.llmworkbench.AtomicFiles;
  * <p>One small JSON file per user. Each kernel start is a new session, numbered one past the last
  * the file has seen; its lines are the cells' execution counts. The file is rewritten whole and
  * atomically, under a lock and merged with what other kernels wrote meanwhile, on a background
- * thread so a cell never waits for the disk. It stays small: only the newest {@link #MAX_ENTRIES}
+ * thread so a cell never waits for the disk. A rewrite costs time in proportion to the file (about
+ * 8 ms of CPU at {@link #MAX_ENTRIES} entries), so it happens at most once per {@link #SAVE_DELAY_MS}
+ * however fast cells run, and at shutdown; a kernel that is killed loses at most that much. It stays small: only the newest {@link #MAX_ENTRIES}
  * entries and {@link #MAX_CHARS} characters are kept, and a cell longer than
  * {@link #MAX_INPUT_CHARS} (pasted data, not something to recall) is not recorded.
  */
@@ -55,6 +56,8 @@ final class KernelHistory {
     static final int MAX_OUTPUT_CHARS = 1_000;
     /** A file bigger than this was not written by us: set aside rather than parsed. */
     private static final long MAX_FILE_BYTES = 16L << 20;
+    /** How long entries wait before the file is rewritten: the cells of that time cost one write. */
+    static final long SAVE_DELAY_MS = 2_000;
     private static final ObjectMapper JSON = Json.MAPPER;
     /** FileLock guards against other processes only; kernels in one JVM (tests) queue here first. */
     private static final Object JVM_LOCK = new Object();
@@ -70,7 +73,7 @@ final class KernelHistory {
     private final PrintStream log;
     private final CompletableFuture<Integer> session;
     private final Map<Integer, Entry> mine = new LinkedHashMap<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "kernel-history");
         t.setDaemon(true);
         return t;
@@ -82,6 +85,7 @@ final class KernelHistory {
     KernelHistory(Path file, PrintStream log) {
         this.file = file;
         this.log = log;
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() saves at once instead
         // the session number needs the file (read, then written back): not on the kernel's start-up path
         this.session = CompletableFuture.supplyAsync(this::beginSession, writer);
     }
@@ -143,21 +147,27 @@ final class KernelHistory {
         }
     }
 
-    /** Saves soon on the writer thread; a burst of cells costs one write. */
+    /** Saves on the writer thread in {@link #SAVE_DELAY_MS}; the cells of that time cost one write. */
     private void scheduleSave() {
         if (file == null || writer.isShutdown() || !savePending.compareAndSet(false, true)) return;
         try {
-            writer.execute(() -> {
-                savePending.set(false);
-                save();
-            });
+            writer.schedule(this::saveIfPending, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the kernel is shutting down: close() has written what there was
+            // the kernel is shutting down: close() writes what there is
         }
+    }
+
+    private void saveIfPending() {
+        if (savePending.getAndSet(false)) save();
     }
 
     /** Writes what is still pending and stops the writer; the kernel calls it when it shuts down. */
     void close() {
+        try {
+            writer.execute(this::saveIfPending);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed before
+        }
         writer.shutdown();
         try {
             if (!writer.awaitTermination(5, TimeUnit.SECONDS)) log.println("llm-workbench kernel: the history file was still being written at shutdown");

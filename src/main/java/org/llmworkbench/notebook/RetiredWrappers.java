@@ -13,6 +13,9 @@ import jdk.jshell.Snippet;
  * the heap grows with the square of the cells run. A wrapper whose snippets are all gone
  * (overwritten by a newer definition, or a dropped {@code $N} temporary) is forgotten here; the
  * cost is that a frame of such a retired class, should one still run, shows its raw class name.
+ * The retired snippets themselves stay in JShell's list for ever, each still pointing at its wrapper:
+ * that pointer is cleared too (JShell reads a snippet's wrapper only while compiling it or what depends
+ * on it, and nothing depends on a dropped or overwritten snippet), else the wrapper would stay.
  *
  * <p>The map is JShell's own, reached by reflection (the launcher, the kernelspec and the tests open
  * {@code jdk.jshell} for it). On a JShell laid out differently this does nothing.
@@ -21,11 +24,13 @@ final class RetiredWrappers {
     private final JShell shell;
     private final Map<?, ?> classOuters;
     private final Field wrapToSnippet;
+    private final Field snippetOuter;
 
     RetiredWrappers(JShell shell) {
         this.shell = shell;
         Map<?, ?> outers = null;
         Field snippets = null;
+        Field outer = null;
         try {
             Field outerMap = JShell.class.getDeclaredField("outerMap");
             outerMap.setAccessible(true);
@@ -35,11 +40,15 @@ final class RetiredWrappers {
             snippets = Class.forName("jdk.jshell.OuterSnippetsClassWrap").getDeclaredField("wrapToSnippet");
             snippets.setAccessible(true);
             outers = (Map<?, ?>) classOutersField.get(map);
+            outer = Snippet.class.getDeclaredField("outer");
+            outer.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             outers = null; // not opened to us, or a different JShell: keep everything, as JShell does
+            outer = null;
         }
         this.classOuters = outers;
         this.wrapToSnippet = snippets;
+        this.snippetOuter = outer;
     }
 
     boolean active() {
@@ -63,8 +72,18 @@ final class RetiredWrappers {
         } catch (ReflectiveOperationException e) {
             return false;
         }
+        if (snippets.isEmpty()) return false;
         for (Object s : snippets) if (shell.status((Snippet) s).isActive()) return false;
-        return !snippets.isEmpty();
+        for (Object s : snippets) forgetWrapper((Snippet) s, wrapper);
+        return true;
+    }
+
+    private void forgetWrapper(Snippet snippet, Object wrapper) {
+        try {
+            if (snippetOuter.get(snippet) == wrapper) snippetOuter.set(snippet, null);
+        } catch (ReflectiveOperationException e) {
+            // keep it: memory, not correctness
+        }
     }
 
     /** How many wrappers JShell keeps (-1 when this can't see them). */

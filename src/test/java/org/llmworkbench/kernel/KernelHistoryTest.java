@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,25 @@ class KernelHistoryTest {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).as("no temp file left behind")
                     .containsExactlyInAnyOrder(KernelHistory.FILE_NAME, KernelHistory.FILE_NAME + ".lock");
         }
+    }
+
+    @Test
+    void entriesReachTheFileSoonWithoutWaitingForShutdownAndABurstCostsOneWrite() throws Exception {
+        Path file = dir.resolve(KernelHistory.FILE_NAME);
+        KernelHistory h = open(file, "int kept = 1;");
+        h.session();
+        long seen = System.nanoTime();
+        while (!Files.exists(file) || !Files.readString(file).contains("int kept = 1;")) {
+            assertThat((System.nanoTime() - seen) / 1e6).as("ms until the entry is in the file").isLessThan(KernelHistory.SAVE_DELAY_MS + 8_000);
+            Thread.sleep(50);
+        }
+        // a burst of cells: the file is not rewritten per cell (that costs O(file) each), but once after the burst
+        FileTime before = Files.getLastModifiedTime(file);
+        for (int i = 2; i <= 200; i++) h.input(i, "cell " + i);
+        assertThat(Files.readString(file)).as("written later, not at once").doesNotContain("cell 200");
+        h.close();
+        assertThat(Files.readString(file)).as("close() writes what is pending").contains("cell 200");
+        assertThat(Files.getLastModifiedTime(file)).isNotEqualTo(before);
     }
 
     @Test
