@@ -14,7 +14,9 @@ public interface Objective<B> {
 
     /**
      * The mean loss of one batch as a scalar NDArray. Arrays created on the way belong to
-     * {@code scope}, which the trainer closes after the step.
+     * {@code scope}, which the trainer closes as soon as the loss is computed: before backward, as
+     * PyTorch frees a temporary with its last reference (autograd keeps its own references to what
+     * backward needs). Keep nothing from {@code scope} beyond this call.
      *
      * @param training true during optimization (dropout on), false for evaluation
      */

@@ -240,7 +240,11 @@ public final class Trainer<B> {
     private double backward(B batch) {
         try (NDManager scope = anyParameter().getManager().newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss = objective.loss(scope, batch, true);
+            NDArray loss;
+            try (NDManager forward = scope.newSubManager()) {
+                loss = objective.loss(forward, batch, true);
+                loss.attach(scope);
+            } // the forward pass's arrays are released before backward; autograd still holds what it needs
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("the training loss became " + value
