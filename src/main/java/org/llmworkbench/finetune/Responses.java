@@ -51,17 +51,27 @@ public final class Responses {
     public static List<Record> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
                                         GenerationConfig generation, String modelName, List<Example> shotPool, int shots,
                                         long shotSeed, Consumer<Record> onRecord) {
+        return generate(model, tokenizer, format, questions, generation, true, modelName, shotPool, shots, shotSeed, onRecord);
+    }
+
+    /**
+     * @param stopAtHeader also stop when the model starts a new prompt section after its answer
+     *                     ({@link #startsNextSection}); the default, recorded in the settings
+     */
+    public static List<Record> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
+                                        GenerationConfig generation, boolean stopAtHeader, String modelName,
+                                        List<Example> shotPool, int shots, long shotSeed, Consumer<Record> onRecord) {
         if (shots > 0 && (shotPool == null || shotPool.isEmpty())) {
             throw new IllegalArgumentException("few-shot prompts (shots=" + shots + ") need a pool of answered examples");
         }
-        Map<String, Object> settings = settings(generation, shots, shotSeed);
+        Map<String, Object> settings = settings(generation, stopAtHeader, shots, shotSeed);
         List<Record> records = new ArrayList<>(questions.size());
         for (int q = 0; q < questions.size(); q++) {
             Example question = questions.get(q);
             List<Example> examples = shots == 0 ? List.of()
                     : InstructionPrompts.sampleShots(shotPool, shots, shotSeed + q, question);
             String prompt = InstructionPrompts.fewShot(format, examples, question.instruction(), question.input());
-            String answer = answer(model, tokenizer, prompt, generation, null);
+            String answer = answer(model, tokenizer, prompt, generation, stopAtHeader, null);
             Record r = new Record(question.instruction(), question.input(), question.output(), answer, modelName,
                     format.id(), settings);
             records.add(r);
@@ -73,7 +83,7 @@ public final class Responses {
     /** The zero-shot answer to one instruction. */
     public static String respond(GptModel model, Tokenizer tokenizer, Format format, String instruction, String input,
                                  GenerationConfig generation) {
-        return answer(model, tokenizer, InstructionPrompts.prompt(format, instruction, input), generation, null);
+        return answer(model, tokenizer, InstructionPrompts.prompt(format, instruction, input), generation, true, null);
     }
 
     /**
@@ -83,22 +93,45 @@ public final class Responses {
      */
     public static String answer(GptModel model, Tokenizer tokenizer, String prompt, GenerationConfig generation,
                                 Consumer<String> onText) {
+        return answer(model, tokenizer, prompt, generation, true, onText);
+    }
+
+    /** @param stopAtHeader also stop once the model starts a new prompt section after its answer */
+    public static String answer(GptModel model, Tokenizer tokenizer, String prompt, GenerationConfig generation,
+                                boolean stopAtHeader, Consumer<String> onText) {
         int endOfText = tokenizer.specialTokens().getOrDefault("<|endoftext|>", InstructionCollate.END_OF_TEXT);
         GenerationConfig config = generation.withStopTokens(endOfText);
         int[] ids = tokenizer.encode(prompt);
         List<Integer> produced = new ArrayList<>();
         int[] shown = {0};
-        GenerationResult result = Generator.generate(model, ids, config, token -> {
-            if (onText == null) return;
+        GenerationResult result = Generator.generateUntil(model, ids, config, token -> {
             produced.add(token);
             String text = tokenizer.decode(produced.stream().mapToInt(Integer::intValue).toArray());
             // a token may end inside a multi-byte character: wait for the rest
-            if (text.length() > shown[0] && !text.endsWith("\uFFFD")) {
+            if (onText != null && text.length() > shown[0] && !text.endsWith("\uFFFD")) {
                 onText.accept(text.substring(shown[0]));
                 shown[0] = text.length();
             }
+            return stopAtHeader && startsNextSection(text);
         });
         return clean(tokenizer.decode(result.newTokens()));
+    }
+
+    /** Section headers of both formats: a new one after the answer means the answer is over. */
+    private static final List<String> SECTION_HEADERS = List.of("### Instruction", "### Input", "### Response",
+            "<|user|>", "<|assistant|>");
+
+    /**
+     * Whether the generated text, after some answer, begins a new prompt section (a small tuned model
+     * that does not stop at end-of-text often runs on into "### Instruction:" or another
+     * "### Response:"). A header before any answer text (a repeated response header) does not count.
+     */
+    public static boolean startsNextSection(String generated) {
+        for (String header : SECTION_HEADERS) {
+            int at = generated.lastIndexOf(header);
+            if (at > 0 && !clean(generated.substring(0, at)).isEmpty()) return true;
+        }
+        return false;
     }
 
     /** Response headers a model may repeat; the book removes them ({@code .replace("### Response:", "")}). */
@@ -115,7 +148,7 @@ public final class Responses {
         return text.strip();
     }
 
-    static Map<String, Object> settings(GenerationConfig g, int shots, long shotSeed) {
+    static Map<String, Object> settings(GenerationConfig g, boolean stopAtHeader, int shots, long shotSeed) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("strategy", g.isGreedy() ? "greedy" : "sampling");
         s.put("max_new_tokens", g.maxNewTokens());
@@ -125,7 +158,7 @@ public final class Responses {
             s.put("top_p", g.topP());
             s.put("seed", g.seed());
         }
-        s.put("stop", "<|endoftext|>");
+        s.put("stop", stopAtHeader ? List.of("<|endoftext|>", "a new section header after the answer") : List.of("<|endoftext|>"));
         s.put("shots", shots);
         if (shots > 0) s.put("shot_seed", shotSeed);
         return s;

@@ -49,6 +49,19 @@ public final class SavedRuns {
     }
 
     /**
+     * Files matching {@code glob} (e.g. {@code responses-*.json}) in the notebooks' own folders under
+     * {@code dir}, sorted by path: what notebooks 06 and 07 saved for notebook 08.
+     */
+    public static List<Path> files(Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        var matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
+        try (Stream<Path> s = Files.walk(dir, 2)) {
+            return s.filter(p -> p.getParent() != null && !p.getParent().equals(dir) && Files.isRegularFile(p)
+                    && matcher.matches(p.getFileName())).sorted().toList();
+        }
+    }
+
+    /**
      * The run cards of the executed notebooks ({@code *.ipynb}) in {@code dir}, in name order;
      * notebooks without a run card are skipped, and a missing folder gives an empty list.
      */
@@ -68,6 +81,18 @@ public final class SavedRuns {
             runs.add(new Run(card.path("name").asText(f.getFileName().toString()), card.path("status").asText("?"),
                     card.path("wall_s").asDouble(Double.NaN), headline));
         }
+        return runs;
+    }
+
+    /**
+     * {@link #read} with the notebook now running in place of its own older saved card, so that a
+     * summary shows this run's figures (status "running"; left out when it has recorded none yet).
+     */
+    public static List<Run> readWithCurrent(Path dir) throws IOException {
+        RunCard now = RunCard.current();
+        List<Run> runs = new ArrayList<>(read(dir));
+        runs.removeIf(r -> r.notebook().equals(now.name()));
+        if (!now.headline().isEmpty()) runs.add(new Run(now.name(), "running", Double.NaN, now.headline()));
         return runs;
     }
 

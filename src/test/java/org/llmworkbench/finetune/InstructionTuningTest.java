@@ -93,13 +93,21 @@ class InstructionTuningTest {
             // greedy is deterministic: the saved answer is what the model says again
             assertThat(first.get("response").asText()).isEqualTo(Responses.respond(model, gpt2, Format.ALPACA,
                     split.test().get(0).instruction(), split.test().get(0).input(), GenerationConfig.greedy(4)));
-            assertThat(few.get(0).generation()).containsEntry("shots", 2).containsEntry("shot_seed", 9L);
+            assertThat(few.get(0).generation()).containsEntry("shots", 2).containsEntry("shot_seed", 9L)
+                    .containsEntry("stop", List.of("<|endoftext|>", "a new section header after the answer"));
             assertThat(few.get(0).promptFormat()).isEqualTo("phi3");
         }
         assertThat(Responses.clean("  Paris.\n\n### Instruction:\nName a city")).isEqualTo("Paris.");
         assertThat(Responses.clean("Yes.<|user|>\nmore")).isEqualTo("Yes.");
         assertThat(Responses.clean("### Response:\nJane Austen.\n")).isEqualTo("Jane Austen.");
         assertThat(Responses.clean("### Response:\n### Response:\n")).isEmpty();
+        // the header stop: a new section after some answer ends it; repeated headers before any answer do not
+        assertThat(Responses.startsNextSection("Paris.\n\n### Instruction")).isTrue();
+        assertThat(Responses.startsNextSection("Paris.\n### Response")).isTrue();
+        assertThat(Responses.startsNextSection("Yes.\n<|user|>")).isTrue();
+        assertThat(Responses.startsNextSection("### Response:\n### Response")).isFalse();
+        assertThat(Responses.startsNextSection("\n\n### Instruction")).isFalse();
+        assertThat(Responses.startsNextSection("Paris is the capital")).isFalse();
         assertThatThrownBy(() -> InstructionModel.load(dir, null, 0)).hasMessageContaining("names no prompt format");
     }
 }
