@@ -55,23 +55,25 @@ public final class Responses {
     }
 
     /**
-     * @param stopAtHeader also stop when the model starts a new prompt section after its answer
+     * @param stopRules besides end-of-text, also stop when the model starts a new prompt section after its
+     *                  answer ({@link #startsNextSection}) or repeats a phrase ({@link #repeatedTail}); the
+     *                  default, recorded in the settings
      *                     ({@link #startsNextSection}); the default, recorded in the settings
      */
     public static List<Record> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
-                                        GenerationConfig generation, boolean stopAtHeader, String modelName,
+                                        GenerationConfig generation, boolean stopRules, String modelName,
                                         List<Example> shotPool, int shots, long shotSeed, Consumer<Record> onRecord) {
         if (shots > 0 && (shotPool == null || shotPool.isEmpty())) {
             throw new IllegalArgumentException("few-shot prompts (shots=" + shots + ") need a pool of answered examples");
         }
-        Map<String, Object> settings = settings(generation, stopAtHeader, shots, shotSeed);
+        Map<String, Object> settings = settings(generation, stopRules, shots, shotSeed);
         List<Record> records = new ArrayList<>(questions.size());
         for (int q = 0; q < questions.size(); q++) {
             Example question = questions.get(q);
             List<Example> examples = shots == 0 ? List.of()
                     : InstructionPrompts.sampleShots(shotPool, shots, shotSeed + q, question);
             String prompt = InstructionPrompts.fewShot(format, examples, question.instruction(), question.input());
-            String answer = answer(model, tokenizer, prompt, generation, stopAtHeader, null);
+            String answer = answer(model, tokenizer, prompt, generation, stopRules, null);
             Record r = new Record(question.instruction(), question.input(), question.output(), answer, modelName,
                     format.id(), settings);
             records.add(r);
@@ -96,14 +98,15 @@ public final class Responses {
         return answer(model, tokenizer, prompt, generation, true, onText);
     }
 
-    /** @param stopAtHeader also stop once the model starts a new prompt section after its answer */
+    /** @param stopRules also stop at a new prompt section after the answer and at a repeated phrase (kept once) */
     public static String answer(GptModel model, Tokenizer tokenizer, String prompt, GenerationConfig generation,
-                                boolean stopAtHeader, Consumer<String> onText) {
+                                boolean stopRules, Consumer<String> onText) {
         int endOfText = tokenizer.specialTokens().getOrDefault("<|endoftext|>", InstructionCollate.END_OF_TEXT);
         GenerationConfig config = generation.withStopTokens(endOfText);
         int[] ids = tokenizer.encode(prompt);
         List<Integer> produced = new ArrayList<>();
         int[] shown = {0};
+        int[] keep = {-1};
         GenerationResult result = Generator.generateUntil(model, ids, config, token -> {
             produced.add(token);
             String text = tokenizer.decode(produced.stream().mapToInt(Integer::intValue).toArray());
@@ -112,9 +115,13 @@ public final class Responses {
                 onText.accept(text.substring(shown[0]));
                 shown[0] = text.length();
             }
-            return stopAtHeader && startsNextSection(text);
+            if (!stopRules) return false;
+            int repeated = repeatedTail(produced);
+            if (repeated > 0) keep[0] = produced.size() - repeated;
+            return repeated > 0 || startsNextSection(text);
         });
-        return clean(tokenizer.decode(result.newTokens()));
+        int[] answer = result.newTokens();
+        return clean(tokenizer.decode(keep[0] < 0 ? answer : java.util.Arrays.copyOf(answer, keep[0])));
     }
 
     /** Section headers of both formats: a new one after the answer means the answer is over. */
@@ -134,6 +141,23 @@ public final class Responses {
         return false;
     }
 
+    /**
+     * A small model's greedy answer often falls into a loop ("'What is 'What is 'What is …"). When the
+     * last tokens are one block of {@code p} tokens repeated three times in a row (eight times for a
+     * single token, four for two), returns how many tokens to drop to keep the block once; else 0.
+     */
+    public static int repeatedTail(List<Integer> ids) {
+        int n = ids.size();
+        for (int p = 1; p <= 16; p++) {
+            int times = Math.max(3, (8 + p - 1) / p);
+            if (p * times > n) break;
+            boolean loop = true;
+            for (int i = n - p * times; i < n - p && loop; i++) loop = ids.get(i).equals(ids.get(i + p));
+            if (loop) return p * (times - 1);
+        }
+        return 0;
+    }
+
     /** Response headers a model may repeat; the book removes them ({@code .replace("### Response:", "")}). */
     private static final List<String> HEADERS = List.of("### Response:", "<|assistant|>");
 
@@ -148,7 +172,7 @@ public final class Responses {
         return text.strip();
     }
 
-    static Map<String, Object> settings(GenerationConfig g, boolean stopAtHeader, int shots, long shotSeed) {
+    static Map<String, Object> settings(GenerationConfig g, boolean stopRules, int shots, long shotSeed) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("strategy", g.isGreedy() ? "greedy" : "sampling");
         s.put("max_new_tokens", g.maxNewTokens());
@@ -158,7 +182,8 @@ public final class Responses {
             s.put("top_p", g.topP());
             s.put("seed", g.seed());
         }
-        s.put("stop", stopAtHeader ? List.of("<|endoftext|>", "a new section header after the answer") : List.of("<|endoftext|>"));
+        s.put("stop", stopRules ? List.of("<|endoftext|>", "a new section header after the answer",
+                "a phrase repeated 3 times in a row (kept once)") : List.of("<|endoftext|>"));
         s.put("shots", shots);
         if (shots > 0) s.put("shot_seed", shotSeed);
         return s;
