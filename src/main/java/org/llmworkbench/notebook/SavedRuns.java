@@ -109,7 +109,8 @@ public final class SavedRuns {
                 figure.append(e.getKey());
                 value.append(format(e.getValue()));
                 status.append(r.status());
-                wall.append(Math.round(r.wallSeconds() * 10) / 10.0);
+                if (Double.isNaN(r.wallSeconds())) wall.appendMissing();
+                else wall.append(Math.round(r.wallSeconds() * 10) / 10.0);
             }
         }
         return Table.create("Headline figures of the saved runs", notebook, figure, value, status, wall);
