@@ -16,6 +16,7 @@ import org.llmworkbench.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,10 @@ import java.util.function.Consumer;
 /**
  * A model's answers to instructions, saved for evaluation, which reads them and never generates
  * silently. Each answer is generated from the prompt in the model's format (greedy by default),
- * ends at end-of-text, and keeps only the new text: the prompt is not repeated, and a base model
- * that runs on into a next "instruction" is cut where that begins.
+ * ends at end-of-text (by default also at a new prompt section after the answer, or at a phrase
+ * repeated three times, kept once; the settings saved with each answer say which), and keeps only
+ * the new text: the prompt is not repeated, and a base model that runs on into a next
+ * "instruction" is cut where that begins.
  *
  * <p>The file is a JSON array of records {@code {"instruction", "input", "reference", "response",
  * "model", "prompt_format", "generation": {…}}}, the format the evaluation package reads.
@@ -58,7 +61,6 @@ public final class Responses {
      * @param stopRules besides end-of-text, also stop when the model starts a new prompt section after its
      *                  answer ({@link #startsNextSection}) or repeats a phrase ({@link #repeatedTail}); the
      *                  default, recorded in the settings
-     *                     ({@link #startsNextSection}); the default, recorded in the settings
      */
     public static List<Record> generate(GptModel model, Tokenizer tokenizer, Format format, List<Example> questions,
                                         GenerationConfig generation, boolean stopRules, String modelName,
@@ -121,7 +123,7 @@ public final class Responses {
             return repeated > 0 || startsNextSection(text);
         });
         int[] answer = result.newTokens();
-        return clean(tokenizer.decode(keep[0] < 0 ? answer : java.util.Arrays.copyOf(answer, keep[0])));
+        return clean(tokenizer.decode(keep[0] < 0 ? answer : Arrays.copyOf(answer, keep[0])));
     }
 
     /** Section headers of both formats: a new one after the answer means the answer is over. */
