@@ -2,6 +2,7 @@ package org.llmworkbench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ public final class RunCard {
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final Map<String, String> datasets = new TreeMap<>();
     private final Map<String, Object> metrics = new LinkedHashMap<>();
+    private final Map<String, Object> headline = new LinkedHashMap<>();
+    private Path outputDir;
     private String status = "running";
     private Long seed;
     private double wallSeconds = Double.NaN;
@@ -48,6 +51,16 @@ public final class RunCard {
 
     /** Records a figure on the current card, e.g. {@code RunCard.metric("tokens_per_s", 1320.5)}. */
     public static void metric(String key, Object value) {
+        current.metrics.put(key, value);
+    }
+
+    /**
+     * Records one of the run's headline figures (a metric too): the few numbers a reader looks for
+     * first, shown next to the card on {@code workbench run}'s index page and gathered by notebook
+     * 08's summary table, e.g. {@code RunCard.headline("val_loss", 0.66)}.
+     */
+    public static void headline(String key, Object value) {
+        current.headline.put(key, value);
         current.metrics.put(key, value);
     }
 
@@ -92,6 +105,11 @@ public final class RunCard {
     public Map<String, String> parameters() { return Collections.unmodifiableMap(parameters); }
     public Map<String, String> datasets() { return Collections.unmodifiableMap(datasets); }
     public Map<String, Object> metrics() { return Collections.unmodifiableMap(metrics); }
+    public Map<String, Object> headline() { return Collections.unmodifiableMap(headline); }
+
+    /** The folder the notebook runner writes this run's executed notebook to; null outside the runner. */
+    public Path outputDir() { return outputDir; }
+    public RunCard outputDir(Path dir) { outputDir = dir; return this; }
 
     public RunCard parameter(String key, String value) { parameters.put(key, value); return this; }
     public RunCard dataset(String name, String sha256) { datasets.put(name, sha256); return this; }
@@ -117,6 +135,7 @@ public final class RunCard {
         n.set("parameters", m.valueToTree(parameters));
         n.set("datasets", m.valueToTree(datasets));
         n.set("metrics", m.valueToTree(metrics));
+        n.set("headline", m.valueToTree(headline));
         return n;
     }
 

@@ -41,7 +41,9 @@ final class InstructionModels {
             return m;
         }
         TrainedModel base = BaseModels.load(spec, log);
-        return new InstructionModel(InstructionModel.withDropout(base.model(), 0.0), base.tokenizer(), fallback, base.source());
+        // the short name when it is the model asked for (the log line above says where it came from)
+        String name = base.source().startsWith(spec + " ") ? spec : base.source();
+        return new InstructionModel(InstructionModel.withDropout(base.model(), 0.0), base.tokenizer(), fallback, name);
     }
 
     /** A dataset name from the manifest, or a file. */

@@ -48,9 +48,13 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
         return new DpoTuning(0.1, 5e-6, 0.01, 1, 0, 8, 1024, 5, 5, 0, 123);
     }
 
-    /** A small model trained briefly moves little at 5e-6: a larger rate, the rest as the book. */
+    /**
+     * The book's settings on the workshop model: its rate (5e-6) too, which moves the small model
+     * enough (measured: validation accuracy and margin above their starting values; see the
+     * README); sequences cut to the model's context, evaluation every 20 steps.
+     */
     public static DpoTuning workshop() {
-        return new DpoTuning(0.1, 5e-5, 0.01, 1, 0, 8, 0, 20, 5, 0, 123);
+        return new DpoTuning(0.1, 5e-6, 0.01, 1, 0, 8, 0, 20, 5, 0, 123);
     }
 
     public static DpoTuning preset(String name) {

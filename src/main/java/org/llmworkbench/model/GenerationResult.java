@@ -6,7 +6,7 @@ package org.llmworkbench.model;
  * @param promptTokens    the prompt ids actually used (left-truncated to the context length)
  * @param promptDropped   how many leading prompt ids were cut off to fit the context
  * @param newTokens       the generated ids (a stop token is not included)
- * @param stopReason      {@code "max-tokens"} or {@code "stop-token"}
+ * @param stopReason      {@code "max-tokens"}, {@code "stop-token"} or {@code "stop-condition"}
  * @param prefillNanos    time to process the prompt and pick the first token
  * @param totalNanos      time of the whole generation
  */

@@ -7,6 +7,7 @@ import org.llmworkbench.model.decode.ShardedDecode;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Autoregressive generation: feed the sequence, pick the next token from the last position's
@@ -36,6 +37,18 @@ public final class Generator {
      * @param onToken called with each new token id as soon as it is chosen (streaming)
      */
     public static GenerationResult generate(GptModel model, int[] prompt, GenerationConfig config, IntConsumer onToken) {
+        return generateUntil(model, prompt, config, token -> {
+            onToken.accept(token);
+            return false;
+        });
+    }
+
+    /**
+     * Like {@link #generate(GptModel, int[], GenerationConfig, IntConsumer)}, and {@code done} may end
+     * generation after any token (it returns true, e.g. once the text completes a stop string; stop
+     * reason {@code "stop-condition"}). The token it was given is kept.
+     */
+    public static GenerationResult generateUntil(GptModel model, int[] prompt, GenerationConfig config, IntPredicate done) {
         int context = model.config().contextLength();
         int vocab = model.config().vocabSize();
         if (prompt == null || prompt.length == 0) {
@@ -74,7 +87,10 @@ public final class Generator {
                 }
                 sequence[length++] = next;
                 generated++;
-                onToken.accept(next);
+                if (done.test(next)) {
+                    stopReason = "stop-condition";
+                    break;
+                }
             }
         }
         long total = System.nanoTime() - start;

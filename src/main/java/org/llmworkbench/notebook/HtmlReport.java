@@ -21,7 +21,7 @@ public final class HtmlReport {
             + ".code{border-left:3px solid #4a7ab5}.prompt{color:#4a7ab5;font:12px monospace}"
             + ".out{margin-left:1em}.stderr{background:#fff0f0}.error{background:#ffe4e4;color:#900}"
             + "table{border-collapse:collapse;margin:.5em 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px}"
-            + ".ok{color:#17803d}.failed{color:#b00}img{max-width:100%}"
+            + ".figure{color:#555}.ok{color:#17803d}.failed{color:#b00}img{max-width:100%}"
             + "</style>";
 
     private HtmlReport() {}
@@ -83,19 +83,31 @@ public final class HtmlReport {
         return NotebookFile.JSON.createObjectNode().set("source", textOrLines);
     }
 
+    /** A card's headline figures as "name value" lines (empty when it recorded none). */
+    static String headline(RunCard card) {
+        StringBuilder h = new StringBuilder();
+        card.headline().forEach((k, v) -> {
+            if (h.length() > 0) h.append("<br>");
+            h.append("<span class=\"figure\">").append(Renderer.escape(k)).append("</span> ")
+                    .append(Renderer.escape(SavedRuns.format(v)));
+        });
+        return h.toString();
+    }
+
     public static void writeIndex(Path file, List<NotebookRunner.NotebookResult> results) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>llm-workbench run</title>")
                 .append(STYLE).append("</head><body><h1>llm-workbench: notebook run</h1>");
         long ok = results.stream().filter(NotebookRunner.NotebookResult::ok).count();
         h.append("<p>").append(ok).append(" of ").append(results.size()).append(" notebooks ran without error.</p>");
-        h.append("<table><tr><th>notebook</th><th>status</th><th>wall time</th><th>seed</th><th>threads</th></tr>");
+        h.append("<table><tr><th>notebook</th><th>status</th><th>wall time</th><th>seed</th><th>threads</th><th>headline figures</th></tr>");
         for (NotebookRunner.NotebookResult r : results) {
             RunCard c = r.card();
             h.append("<tr><td><a href=\"").append(Renderer.escape(r.html().getFileName().toString())).append("\">")
                     .append(Renderer.escape(c.name())).append("</a></td><td class=\"").append(r.ok() ? "ok" : "failed").append("\">")
                     .append(Renderer.escape(r.ok() ? "ok" : r.failureLine())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f s", c.wallSeconds())).append("</td><td>")
-                    .append(c.seedValue() == null ? "" : c.seedValue()).append("</td><td>").append(RunCard.threads()).append("</td></tr>");
+                    .append(c.seedValue() == null ? "" : c.seedValue()).append("</td><td>").append(RunCard.threads()).append("</td><td>")
+                    .append(headline(c)).append("</td></tr>");
         }
         h.append("</table>");
         for (NotebookRunner.NotebookResult r : results) {

@@ -81,7 +81,7 @@ public final class NotebookRunner {
         ObjectNode notebook = NotebookParameters.inject(original, overrides);
         NotebookFile.ensureCellIds(notebook);
 
-        RunCard card = RunCard.begin(baseName);
+        RunCard card = RunCard.begin(baseName).outputDir(options.outDir());
         declared.forEach((k, p) -> card.parameter(k, overrides.getOrDefault(k, p.defaultValue())));
         String seed = overrides.containsKey("seed") ? overrides.get("seed") : declared.containsKey("seed") ? declared.get("seed").defaultValue() : null;
         if (seed != null) {

@@ -95,13 +95,28 @@ class InstructionTuningTest {
             // greedy is deterministic: the saved answer is what the model says again
             assertThat(first.get("response").asText()).isEqualTo(Responses.respond(model, gpt2, Format.ALPACA,
                     split.test().get(0).instruction(), split.test().get(0).input(), GenerationConfig.greedy(4)));
-            assertThat(few.get(0).generation()).containsEntry("shots", 2).containsEntry("shot_seed", 9L);
+            assertThat(few.get(0).generation()).containsEntry("shots", 2).containsEntry("shot_seed", 9L)
+                    .containsEntry("stop", List.of("<|endoftext|>", "a new section header after the answer",
+                            "a phrase repeated 3 times in a row (kept once)"));
             assertThat(few.get(0).promptFormat()).isEqualTo("phi3");
         }
         assertThat(Responses.clean("  Paris.\n\n### Instruction:\nName a city")).isEqualTo("Paris.");
         assertThat(Responses.clean("Yes.<|user|>\nmore")).isEqualTo("Yes.");
         assertThat(Responses.clean("### Response:\nJane Austen.\n")).isEqualTo("Jane Austen.");
         assertThat(Responses.clean("### Response:\n### Response:\n")).isEmpty();
+        // the header stop: a new section after some answer ends it; repeated headers before any answer do not
+        assertThat(Responses.startsNextSection("Paris.\n\n### Instruction")).isTrue();
+        assertThat(Responses.startsNextSection("Paris.\n### Response")).isTrue();
+        assertThat(Responses.startsNextSection("Yes.\n<|user|>")).isTrue();
+        assertThat(Responses.startsNextSection("### Response:\n### Response")).isFalse();
+        assertThat(Responses.startsNextSection("\n\n### Instruction")).isFalse();
+        assertThat(Responses.startsNextSection("Paris is the capital")).isFalse();
+        // the repetition stop: a block repeated 3 times (8 for one token) is cut back to one copy
+        assertThat(Responses.repeatedTail(List.of(5, 1, 2, 3, 1, 2, 3, 1, 2, 3))).isEqualTo(6);
+        assertThat(Responses.repeatedTail(List.of(1, 2, 3, 1, 2, 3))).isZero();
+        assertThat(Responses.repeatedTail(List.of(7, 7, 7, 7, 7))).isZero();
+        assertThat(Responses.repeatedTail(List.of(7, 7, 7, 7, 7, 7, 7, 7))).isEqualTo(7);
+        assertThat(Responses.repeatedTail(List.of(4, 5, 6, 7))).isZero();
         assertThatThrownBy(() -> InstructionModel.load(dir, null, 0)).hasMessageContaining("names no prompt format");
     }
 }

@@ -153,4 +153,42 @@ class NotebookRunnerTest {
         Files.writeString(v3, "{\"nbformat\": 3, \"metadata\": {}, \"worksheets\": []}");
         assertThatThrownBy(() -> NotebookFile.read(v3)).hasMessageContaining("only nbformat 4");
     }
+
+    @Test
+    void headlineFiguresReachTheIndexPageAndTheSavedRunsSummary() throws Exception {
+        Path first = notebook(dir.resolve("04-first.ipynb"), Map.of(),
+                new String[] {"params", "double loss = 6.5221;"},
+                new String[] {"code", "org.llmworkbench.RunCard.headline(\"val_loss\", loss);\n"
+                        + "org.llmworkbench.RunCard.metric(\"not_headline\", 1);\n"
+                        + "System.out.println(org.llmworkbench.notebook.SavedRuns.folder(\"04-first\"));"});
+        Path second = notebook(dir.resolve("05-second.ipynb"), Map.of(),
+                new String[] {"params", "int n = 1;"},
+                new String[] {"code", "org.llmworkbench.RunCard.headline(\"accuracy_%\", 96.66666);"},
+                new String[] {"code", "var runs = org.llmworkbench.notebook.SavedRuns.readWithCurrent(org.llmworkbench.notebook.SavedRuns.dir());\n"
+                        + "System.out.println(runs.size() + \" \" + runs.get(0).headline());"});
+        Path out = dir.resolve("out");
+        NotebookRunner runner = new NotebookRunner(new NotebookRunner.Options(out, Map.of(), false, List.of()),
+                new PrintStream(new ByteArrayOutputStream()));
+        List<NotebookRunner.NotebookResult> results = runner.runAll(List.of(first, second));
+        assertThat(results).allMatch(NotebookRunner.NotebookResult::ok);
+        assertThat(results.get(0).card().headline()).containsOnlyKeys("val_loss");
+        assertThat(Files.isDirectory(out.resolve("04-first"))).as("the notebook's own folder under the run's output").isTrue();
+        // notebook 05 read notebook 04's saved run card while the run was going on
+        assertThat(outputsText(NotebookFile.read(results.get(1).executed()).get("cells").get(2))).isEqualTo("2 {val_loss=6.5221}\n");
+
+        String index = Files.readString(out.resolve("index.html"));
+        assertThat(index).contains("<th>headline figures</th>", "val_loss</span> 6.522", "accuracy_%</span> 96.67");
+        assertThat(index.substring(index.indexOf("<table>"), index.indexOf("</table>"))).doesNotContain("not_headline");
+
+        List<SavedRuns.Run> saved = SavedRuns.read(out);
+        assertThat(saved).extracting(SavedRuns.Run::notebook).containsExactly("04-first", "05-second");
+        var table = SavedRuns.headlines(saved);
+        assertThat(table.rowCount()).isEqualTo(2);
+        assertThat(table.stringColumn("value").asList()).containsExactly("6.522", "96.67");
+        assertThat(SavedRuns.read(dir.resolve("nothing-here"))).isEmpty();
+        Files.writeString(out.resolve("04-first/responses-b.json"), "[]");
+        Files.writeString(out.resolve("04-first/other.json"), "[]");
+        Files.writeString(out.resolve("responses-top-level.json"), "[]");
+        assertThat(SavedRuns.files(out, "responses-*.json")).containsExactly(out.resolve("04-first/responses-b.json"));
+    }
 }
