@@ -74,6 +74,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         json.put("command", "bench train");
         json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
         json.put("blas", org.llmworkbench.model.NativeBlas.describe());
+        json.put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")));
         for (String c : cases) {
             Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
             System.out.printf("case %s (llm-workbench): %,.0f tokens/s, peak RSS %.0f MB%s%n", c, ours.get("tokens_per_s"),
@@ -165,7 +166,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         List<String> cmd = List.of(python, script.toString(), "--case", c, "--steps", String.valueOf(steps),
                 "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().remove("GLIBC_TUNABLES"); // PyTorch as its users run it: glibc's default malloc
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
         String[] lines = output.strip().split("\n");

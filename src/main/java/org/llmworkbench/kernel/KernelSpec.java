@@ -70,7 +70,10 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
         argv.add(absoluteClasspath(o.classpath()));
         argv.add(WorkbenchKernel.class.getName());
         argv.add("{connection_file}");
-        return new KernelSpec(o.name(), DEFAULT_DISPLAY_NAME, argv, Map.of("DJL_OFFLINE", "true", "OMP_WAIT_POLICY", "PASSIVE"));
+        Map<String, String> env = new java.util.LinkedHashMap<>(Map.of("DJL_OFFLINE", "true", "OMP_WAIT_POLICY", "PASSIVE"));
+        String tunables = System.getenv("GLIBC_TUNABLES"); // the launcher's malloc settings (pom.xml), for the kernel too
+        if (tunables != null && !tunables.isBlank()) env.put("GLIBC_TUNABLES", tunables);
+        return new KernelSpec(o.name(), DEFAULT_DISPLAY_NAME, argv, env);
     }
 
     /** The same spec with extra JVM options right after the java executable. */
