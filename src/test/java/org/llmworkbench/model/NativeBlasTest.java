@@ -15,10 +15,13 @@ class NativeBlasTest {
     void choiceIsMadeBeforeLibtorchAndPublished() throws Exception {
         String d = NativeBlas.describe();
         assertEquals(d, System.getProperty(NativeBlas.PROPERTY));
+        String setting = System.getenv("WORKBENCH_BLAS");
         boolean amdWithOpenBlas = Files.readString(Path.of("/proc/cpuinfo")).contains("AuthenticAMD")
-                && Files.isRegularFile(Path.of("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"))
-                && System.getenv("WORKBENCH_BLAS") == null;
-        if (amdWithOpenBlas) {
+                && Files.isRegularFile(Path.of("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"));
+        if (setting == null) {
+            assertTrue(d.startsWith("oneMKL (libtorch's own), the default"), d); // OpenBLAS is opt-in
+            assertFalse(NativeBlas.usingOpenBlas());
+        } else if (amdWithOpenBlas && (setting.equals("openblas") || setting.equals("auto"))) {
             // EngineFirst ran before any test loaded libtorch, so OpenBLAS must be in front
             assertTrue(d.startsWith("OpenBLAS ("), d);
             assertTrue(NativeBlas.usingOpenBlas());
