@@ -14,6 +14,11 @@ import time
 from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
+# A shell's background job (`./workbench test &`) starts with SIGINT ignored, and an ignored SIGINT is inherited
+# through exec by the kernel's JVM, which then cannot catch it. Give SIGINT a handler here, so the kernel this
+# script starts gets the default disposition, as it does when started from a terminal or a notebook server.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 KERNEL = sys.argv[1] if len(sys.argv) > 1 else "llm-workbench"
 seen = {}
 
