@@ -2,8 +2,8 @@ package org.llmworkbench.model;
 
 import com.sun.jna.Function;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import org.llmworkbench.model.decode.NativeThreads;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,10 +42,6 @@ public final class NativeBlas {
     private static volatile Function ompSetNumThreads;
 
     private NativeBlas() {}
-
-    interface LibC extends Library {
-        int setenv(String name, String value, int overwrite);
-    }
 
     /** Makes the choice once; later calls return at once. */
     static synchronized void choose() {
@@ -93,7 +89,7 @@ public final class NativeBlas {
             int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
             if (System.getenv("OMP_NUM_THREADS") == null) {
                 // OpenBLAS's OpenMP build sizes its thread team from OpenMP's setting, read when OpenMP loads.
-                Native.load("c", LibC.class).setenv("OMP_NUM_THREADS", Integer.toString(threads), 0);
+                NativeThreads.setenvIfAbsent("OMP_NUM_THREADS", Integer.toString(threads));
             }
             NativeLibrary lib = NativeLibrary.getInstance(library.toString(),
                     Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));

@@ -27,9 +27,14 @@ public final class NativeThreads {
             return;
         }
         try {
-            Native.load("c", LibC.class).setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+            setenvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             // Not fatal: only a performance hint.
         }
+    }
+
+    /** Sets a variable in this process's native environment (what native libraries read when they load), unless set. */
+    public static void setenvIfAbsent(String name, String value) {
+        Native.load("c", LibC.class).setenv(name, value, 0);
     }
 }
