@@ -10,6 +10,8 @@ import torch.nn.functional as F
 CASES = {
     "a": dict(vocab=50257, ctx=128, emb=128, layers=4, heads=4, batch=8),
     "b": dict(vocab=50257, ctx=256, emb=768, layers=12, heads=12, batch=2),
+    # nanoGPT's CPU shakespeare-char shape: characters, no dropout
+    "char": dict(vocab=65, ctx=64, emb=128, layers=4, heads=4, batch=12, drop=0.0),
 }
 
 
@@ -62,7 +64,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     c = CASES[a.case]
-    model = Gpt(c["vocab"], c["ctx"], c["emb"], c["layers"], c["heads"])
+    model = Gpt(c["vocab"], c["ctx"], c["emb"], c["layers"], c["heads"], c.get("drop", 0.1))
     opt = torch.optim.AdamW(model.parameters(), lr=4e-4, weight_decay=0.1)
     model.train()
     times = []

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,8 +25,9 @@ import java.util.function.Predicate;
  * </pre>
  *
  * <p>The moments live next to the parameters, in the model's manager, and every update happens in
- * place: a step allocates no arrays on the Java side (the fused native update keeps its
- * temporaries in C++), which matters when a step runs thousands of times.
+ * place. On the CPU one pass per parameter reads p, g, m, v and writes p, m, v through the tensors'
+ * own memory ({@link ElementwiseKernels}), with no temporaries; elsewhere DJL's fused native update
+ * is used.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -62,10 +64,17 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final List<String> decayed = new ArrayList<>();
+    /** Whether every parameter and moment is a CPU tensor that {@link ElementwiseKernels} updates in place. */
+    private final boolean inPlace;
     private long step;
 
     /** @param parameters the trainable parameters by name (live arrays with gradients attached) */
     public AdamW(Map<String, NDArray> parameters, Settings settings) {
+        this(parameters, settings, true);
+    }
+
+    /** @param allowInPlace false: always DJL's native update (tests compare the two paths) */
+    AdamW(Map<String, NDArray> parameters, Settings settings, boolean allowInPlace) {
         if (parameters.isEmpty()) throw new IllegalArgumentException("no trainable parameters given to AdamW");
         this.settings = settings;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -75,6 +84,12 @@ public final class AdamW implements AutoCloseable {
             v.put(name, manager.zeros(p.getShape(), DataType.FLOAT32));
             if (settings.decay().decays(name, p)) decayed.add(name);
         });
+        boolean all = allowInPlace;
+        for (String name : this.parameters.keySet()) {
+            all = all && ElementwiseKernels.writesThrough(this.parameters.get(name))
+                    && ElementwiseKernels.writesThrough(m.get(name)) && ElementwiseKernels.writesThrough(v.get(name));
+        }
+        this.inPlace = all;
     }
 
     public Settings settings() {
@@ -90,6 +105,11 @@ public final class AdamW implements AutoCloseable {
         return Collections.unmodifiableList(decayed);
     }
 
+    /** Whether steps update the CPU memory of parameters and moments in one Java pass (else DJL's native update). */
+    public boolean updatesInPlace() {
+        return inPlace;
+    }
+
     /** Optimizer steps taken so far (the t of the bias corrections). */
     public long stepCount() {
         return step;
@@ -97,22 +117,76 @@ public final class AdamW implements AutoCloseable {
 
     /** One update of every parameter from its accumulated gradient, at learning rate {@code lr}. */
     public void step(double lr) {
+        step(lr, 1.0);
+    }
+
+    /**
+     * One update of every parameter from its accumulated gradient times {@code gradScale} (the
+     * coefficient of global-norm clipping: scaling inside the update saves a pass over the gradients).
+     */
+    public void step(double lr, double gradScale) {
         step++;
         double c1 = 1 - Math.pow(settings.beta1(), step);
         double c2 = Math.sqrt(1 - Math.pow(settings.beta2(), step));
-        // the fused update computes p -= a · m / (√v + e); choose a and e so that this is PyTorch's formula
-        float a = (float) (lr * c2 / c1);
-        float e = (float) (settings.eps() * c2);
-        float keep = (float) (1 - lr * settings.weightDecay());
+        int threads = threads();
         for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
             String name = entry.getKey();
             NDArray p = entry.getValue();
-            NDArray g = p.getGradient();
-            if (settings.weightDecay() > 0 && decayed.contains(name)) p.muli(keep);
-            JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) m.get(name), (PtNDArray) v.get(name),
-                    a, a, 0f, 1f, -1f, (float) settings.beta1(), (float) settings.beta2(), e, true);
-            g.close();
+            double keep = settings.weightDecay() > 0 && decayed.contains(name) ? 1 - lr * settings.weightDecay() : 1;
+            try (NDArray g = p.getGradient()) {
+                FloatBuffer gradient = inPlace ? ElementwiseKernels.memory(g) : null;
+                if (gradient != null) {
+                    ElementwiseKernels.adamw(ElementwiseKernels.memory(p), gradient, ElementwiseKernels.memory(m.get(name)),
+                            ElementwiseKernels.memory(v.get(name)), gradScale, keep, settings.beta1(), settings.beta2(),
+                            lr / c1, c2, settings.eps(), threads);
+                } else {
+                    nativeStep(p, g, m.get(name), v.get(name), lr, gradScale, keep, c1, c2);
+                }
+            }
         }
+    }
+
+    /** The same update through DJL's fused native op (GPU tensors, or memory a buffer cannot reach). */
+    private void nativeStep(NDArray p, NDArray g, NDArray mean, NDArray variance, double lr, double gradScale,
+                            double keep, double c1, double c2) {
+        // the native update computes p -= a · m / (√v + e); choose a and e so that this is PyTorch's formula
+        float a = (float) (lr * c2 / c1);
+        float e = (float) (settings.eps() * c2);
+        if (keep != 1) p.muli((float) keep);
+        JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) mean, (PtNDArray) variance,
+                a, a, 0f, (float) gradScale, -1f, (float) settings.beta1(), (float) settings.beta2(), e, true);
+    }
+
+    /** The L2 norm of all gradients together, as {@link GradientClipping#globalNorm} computes it. */
+    public double gradientNorm() {
+        if (!inPlace) {
+            try (NDManager scope = parameters.values().iterator().next().getManager().newSubManager()) {
+                return GradientClipping.globalNorm(parameters.values(), scope);
+            }
+        }
+        FloatBuffer[] gradients = new FloatBuffer[parameters.size()];
+        int i = 0;
+        List<NDArray> opened = new ArrayList<>();
+        try {
+            for (NDArray p : parameters.values()) {
+                NDArray g = p.getGradient();
+                opened.add(g);
+                gradients[i] = ElementwiseKernels.memory(g);
+                if (gradients[i] == null) {
+                    try (NDManager scope = p.getManager().newSubManager()) {
+                        return GradientClipping.globalNorm(parameters.values(), scope);
+                    }
+                }
+                i++;
+            }
+            return Math.sqrt(ElementwiseKernels.sumOfSquares(gradients, threads()));
+        } finally {
+            opened.forEach(NDArray::close);
+        }
+    }
+
+    private static int threads() {
+        return Math.max(1, JniUtils.getNumThreads());
     }
 
     /** Sets every gradient to zero (DJL's collector adds to them; PyTorch's {@code zero_grad}). */

@@ -27,6 +27,12 @@ public final class GradientClipping {
         return NDArrays.concat(norms).norm().getFloat();
     }
 
+    /** The factor that clipping applies to every gradient: {@code min(1, maxNorm / (norm + 1e-6))}. */
+    public static double coefficient(double norm, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
+        return Math.min(1, maxNorm / (norm + 1e-6));
+    }
+
     /**
      * Scales the gradients in place so that their global norm is at most {@code maxNorm}.
      *
@@ -35,7 +41,7 @@ public final class GradientClipping {
     public static double clip(Collection<NDArray> parameters, double maxNorm, NDManager scope) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
         double norm = globalNorm(parameters, scope);
-        double coefficient = maxNorm / (norm + 1e-6);
+        double coefficient = coefficient(norm, maxNorm);
         if (coefficient < 1) {
             for (NDArray p : parameters) {
                 NDArray g = p.getGradient();

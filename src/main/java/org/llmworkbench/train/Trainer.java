@@ -166,13 +166,9 @@ public final class Trainer<B> {
                     stepTokens += objective.tokens(batch);
                 }
                 double lr = schedule.at(step);
-                double gradNorm;
-                try (NDManager scope = anyParameter().getManager().newSubManager()) {
-                    gradNorm = config.clipNorm() > 0
-                            ? GradientClipping.clip(trainable.values(), config.clipNorm(), scope)
-                            : GradientClipping.globalNorm(trainable.values(), scope);
-                }
-                optimizer.step(lr);
+                double gradNorm = optimizer.gradientNorm();
+                // clipping scales the gradients inside the update: the same as clip_grad_norm_ first
+                optimizer.step(lr, config.clipNorm() > 0 ? GradientClipping.coefficient(gradNorm, config.clipNorm()) : 1);
                 optimizer.zeroGrad();
                 step++;
                 tokens += stepTokens;

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +36,9 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void matchesPyTorchsFormulaOverSeveralStepsWithDecayGroups() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void matchesPyTorchsFormulaOverSeveralStepsWithDecayGroups(boolean inPlace) {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] w0 = {0.5f, -1.25f, 2f, 0.1f, -0.3f, 0.7f};
             float[] b0 = {0.2f, -0.4f};
@@ -46,7 +49,7 @@ class AdamWTest {
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("layer.weight", w);
             params.put("layer.bias", b);
-            AdamW adam = new AdamW(params, new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, AdamW.DecayPolicy.MATRICES));
+            AdamW adam = new AdamW(params, new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, AdamW.DecayPolicy.MATRICES), inPlace);
             assertThat(adam.decayed()).containsExactly("layer.weight");
             Reference rw = new Reference(toDouble(w0));
             Reference rb = new Reference(toDouble(b0));
@@ -74,6 +77,64 @@ class AdamWTest {
                 assertThat(w.getGradient().sum().getFloat()).isEqualTo(0f);
             }
             assertThat(adam.stepCount()).isEqualTo(4);
+        }
+    }
+
+    /**
+     * The in-place Java update against DJL's native one, on arrays spanning several chunks (so the
+     * work is split between threads), with weight decay and a clipping scale: the same numbers.
+     */
+    @Test
+    void inPlaceUpdateEqualsNativeUpdateOnLargeArraysWithClipping() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(7);
+            NDArray init = manager.randomNormal(new Shape(300, 400));
+            NDArray initBias = manager.randomNormal(new Shape(1000));
+            Map<String, NDArray> fast = new LinkedHashMap<>();
+            Map<String, NDArray> slow = new LinkedHashMap<>();
+            for (Map<String, NDArray> params : List.of(fast, slow)) {
+                NDArray w = init.duplicate();
+                NDArray b = initBias.duplicate();
+                w.setRequiresGradient(true);
+                b.setRequiresGradient(true);
+                params.put("big.weight", w);
+                params.put("big.bias", b);
+            }
+            AdamW.Settings settings = new AdamW.Settings(0.9, 0.99, 1e-8, 0.1, AdamW.DecayPolicy.MATRICES);
+            AdamW a = new AdamW(fast, settings, true);
+            AdamW n = new AdamW(slow, settings, false);
+            assertThat(a.updatesInPlace()).isTrue();
+            assertThat(n.updatesInPlace()).isFalse();
+            for (int step = 0; step < 3; step++) {
+                for (Map<String, NDArray> params : List.of(fast, slow)) {
+                    try (NDManager scope = manager.newSubManager();
+                         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray w = params.get("big.weight");
+                        NDArray b = params.get("big.bias");
+                        gc.backward(w.mul(w).mul(3).sum().add(b.sin().sum()));
+                    }
+                }
+                double normFast = a.gradientNorm();
+                double normSlow;
+                try (NDManager scope = manager.newSubManager()) {
+                    normSlow = GradientClipping.globalNorm(slow.values(), scope);
+                }
+                assertThat(normFast).isCloseTo(normSlow, org.assertj.core.data.Percentage.withPercentage(1e-4));
+                assertThat(n.gradientNorm()).isCloseTo(normSlow, org.assertj.core.data.Percentage.withPercentage(1e-4));
+                double scale = GradientClipping.coefficient(normFast, 50.0);
+                assertThat(scale).isLessThan(1.0); // the gradients are large: clipping is active
+                a.step(1e-2, scale);
+                n.step(1e-2, scale);
+                a.zeroGrad();
+                n.zeroGrad();
+                for (String name : fast.keySet()) {
+                    float[] x = fast.get(name).toFloatArray();
+                    float[] y = slow.get(name).toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        assertThat(x[i]).as("%s[%d] at step %d", name, i, step).isCloseTo(y[i], within(2e-6f + 2e-6f * Math.abs(y[i])));
+                    }
+                }
+            }
         }
     }
 
