@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,8 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -66,20 +63,19 @@ public final class AttentionBench implements Callable<Integer> {
             out.printf("batched:       %8.2f ms/pass  %,12.0f tokens/s%n", batchedMs, tokensPerPass / (batchedMs / 1000));
             out.printf("speed-up %.2fx, max |stacked - batched| = %.2e%n", stackedMs / batchedMs, maxDiff);
 
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("bench", "attention");
-            figures.put("batch", batch);
-            figures.put("tokens", tokens);
-            figures.put("emb", emb);
-            figures.put("heads", heads);
-            figures.put("iters", iters);
-            figures.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-            figures.put("stacked_ms_per_pass", round(stackedMs));
-            figures.put("batched_ms_per_pass", round(batchedMs));
-            figures.put("stacked_tokens_per_s", Math.round(tokensPerPass / (stackedMs / 1000)));
-            figures.put("batched_tokens_per_s", Math.round(tokensPerPass / (batchedMs / 1000)));
-            figures.put("max_abs_diff", maxDiff);
-            out.println(Json.MAPPER.writeValueAsString(figures));
+            JsonLine.startingWith("bench", "attention")
+                    .put("batch", batch)
+                    .put("tokens", tokens)
+                    .put("emb", emb)
+                    .put("heads", heads)
+                    .put("iters", iters)
+                    .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
+                    .put("stacked_ms_per_pass", round(stackedMs))
+                    .put("batched_ms_per_pass", round(batchedMs))
+                    .put("stacked_tokens_per_s", Math.round(tokensPerPass / (stackedMs / 1000)))
+                    .put("batched_tokens_per_s", Math.round(tokensPerPass / (batchedMs / 1000)))
+                    .put("max_abs_diff", maxDiff)
+                    .println(out);
             out.flush();
             stacked.close();
             batched.close();

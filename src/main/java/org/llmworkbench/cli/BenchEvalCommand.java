@@ -10,9 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
@@ -88,19 +86,18 @@ public final class BenchEvalCommand implements Callable<Integer> {
         System.out.printf("ROUGE-L + sentence BLEU + corpus BLEU over %,d pairs: %.3f s median of %d (first pass %.3f s), "
                 + "%.0f pairs/s; mean ROUGE-L F1 %.4f, corpus BLEU %.2f; target <= %.1f s%n",
                 pairs, median, rounds, warmup, pairs / median, checksum[0], checksum[1], TARGET_SECONDS);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("bench", "eval");
-        json.put("pairs", pairs);
-        json.put("seconds", Math.round(median * 1000) / 1000.0);
-        json.put("first_pass_seconds", Math.round(warmup * 1000) / 1000.0);
-        json.put("rounds", rounds);
-        json.put("pairs_per_s", Math.round(pairs / median));
-        json.put("rouge_l_f1_mean", Math.round(checksum[0] * 1e4) / 1e4);
-        json.put("corpus_bleu", Math.round(checksum[1] * 100) / 100.0);
-        json.put("target_seconds_per_10000", TARGET_SECONDS);
-        json.put("seconds_per_10000", Math.round(median * 10_000.0 / pairs * 1000) / 1000.0);
-        json.put("threads", 1);
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        JsonLine.startingWith("bench", "eval")
+                .put("pairs", pairs)
+                .put("seconds", Math.round(median * 1000) / 1000.0)
+                .put("first_pass_seconds", Math.round(warmup * 1000) / 1000.0)
+                .put("rounds", rounds)
+                .put("pairs_per_s", Math.round(pairs / median))
+                .put("rouge_l_f1_mean", Math.round(checksum[0] * 1e4) / 1e4)
+                .put("corpus_bleu", Math.round(checksum[1] * 100) / 100.0)
+                .put("target_seconds_per_10000", TARGET_SECONDS)
+                .put("seconds_per_10000", Math.round(median * 10_000.0 / pairs * 1000) / 1000.0)
+                .put("threads", 1)
+                .println(System.out);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.finetune.ClassifierTraining;
 import org.llmworkbench.finetune.FinetuneMode;
 import org.llmworkbench.finetune.LoraConfig;
@@ -12,9 +11,7 @@ import org.llmworkbench.train.PretrainPreset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,13 +44,12 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
         GptConfig config = GptConfig.isPreset(shape) ? GptConfig.preset(shape) : PretrainPreset.named(shape).model();
         SpamClassifier.Data data = SpamClassifier.data(Tokenizers.forName("gpt2"), config.contextLength(), 123);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "bench finetune");
-        json.put("shape", shape);
-        json.put("batch_size", batchSize);
-        json.put("steps", steps);
-        json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
+        JsonLine json = JsonLine.command("bench finetune")
+                .put("shape", shape)
+                .put("batch_size", batchSize)
+                .put("steps", steps)
+                .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
+                .put("blas", org.llmworkbench.model.NativeBlas.describe());
         for (FinetuneMode mode : FinetuneMode.values()) {
             ClassifierTraining.Settings s = ClassifierTraining.Settings.book().withMode(mode).withLora(new LoraConfig(loraRank, loraRank))
                     .withEpochs(1).withBatchSize(batchSize).withEval(0, 0);
@@ -64,7 +60,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
             json.put(mode.cliName().replace('-', '_') + "_tokens_per_s", Math.round(rate));
             json.put(mode.cliName().replace('-', '_') + "_trainable", r.trainable());
         }
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        json.println(System.out);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GenerationResult;
 import org.llmworkbench.model.Generator;
@@ -86,16 +85,15 @@ public final class BenchGenerateCommand implements Callable<Integer> {
                 }
             }
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("bench", "generate");
-        json.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
-        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
-        json.put("device", device);
-        json.put("load_average", loadAverage());
-        json.put("prompt_tokens", promptTokens);
-        json.put("results", rows);
-        json.put("kv_cache_speedup", speedups);
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        JsonLine.startingWith("bench", "generate")
+                .put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads())
+                .put("blas", org.llmworkbench.model.NativeBlas.describe())
+                .put("device", device)
+                .put("load_average", loadAverage())
+                .put("prompt_tokens", promptTokens)
+                .put("results", rows)
+                .put("kv_cache_speedup", speedups)
+                .println(System.out);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -8,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.text.BpeTokenizer;
@@ -82,17 +79,16 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         System.out.printf("jtokkit 1.1.0 (r50k_base):  %8.2f MB/s%n", refMbs);
         System.out.printf("ratio ours/jtokkit:         %8.2f x   tokens: %,d   identical ids: %s%n", ourMbs / refMbs, ourIds.length, identical);
 
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("benchmark", "tokenizer");
-        figures.put("corpus", source.getFileName().toString());
-        figures.put("bytes", bytes);
-        figures.put("tokens", ourIds.length);
-        figures.put("warmup", warmup);
-        figures.put("rounds", rounds);
-        figures.put("ours_mb_per_s", round(ourMbs));
-        figures.put("jtokkit_mb_per_s", round(refMbs));
-        figures.put("ratio", round(ourMbs / refMbs));
-        figures.put("identical_ids", identical);
+        JsonLine figures = JsonLine.startingWith("benchmark", "tokenizer")
+                .put("corpus", source.getFileName().toString())
+                .put("bytes", bytes)
+                .put("tokens", ourIds.length)
+                .put("warmup", warmup)
+                .put("rounds", rounds)
+                .put("ours_mb_per_s", round(ourMbs))
+                .put("jtokkit_mb_per_s", round(refMbs))
+                .put("ratio", round(ourMbs / refMbs))
+                .put("identical_ids", identical);
         if (trainVocab > 0) {
             String shakespeare = Files.readString(Datasets.resolve("tinyshakespeare"), StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
@@ -102,9 +98,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
             figures.put("train_vocab", trained.vocabSize());
             figures.put("train_seconds", round(s));
         }
-        figures.put("java", System.getProperty("java.version"));
-        figures.put("threads", 1);
-        System.out.println(Json.MAPPER.writeValueAsString(figures));
+        figures.put("java", System.getProperty("java.version")).put("threads", 1).println(System.out);
         return identical ? 0 : 1;
     }
 

@@ -70,31 +70,31 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "bench train");
-        json.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-        json.put("blas", org.llmworkbench.model.NativeBlas.describe());
-        json.put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")));
+        JsonLine json = JsonLine.command("bench train")
+                .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
+                .put("blas", org.llmworkbench.model.NativeBlas.describe())
+                .put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")));
+        Map<String, Map<String, Object>> oursByCase = new LinkedHashMap<>();
         for (String c : cases) {
             Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
             System.out.printf("case %s (llm-workbench): %,.0f tokens/s, peak RSS %.0f MB%s%n", c, ours.get("tokens_per_s"),
                     ((Number) ours.get("peak_rss_mb")).doubleValue(),
                     ours.containsKey("rss_drift_pct") ? String.format(", RSS drift %.1f%% over %d steps", ours.get("rss_drift_pct"), driftSteps) : "");
             json.put(c, ours);
+            oursByCase.put(c, ours);
         }
         if (pytorch) {
             for (String c : cases) {
                 JsonNode torch = runTwin(c);
-                double ratio = ((Number) ((Map<?, ?>) json.get(c)).get("tokens_per_s")).doubleValue() / torch.get("tokens_per_s").asDouble();
+                Map<String, Object> ours = oursByCase.get(c);
+                double ratio = ((Number) ours.get("tokens_per_s")).doubleValue() / torch.get("tokens_per_s").asDouble();
                 System.out.printf("case %s (PyTorch %s): %,.0f tokens/s, peak RSS %.0f MB -> ours / PyTorch = %.2fx%n", c,
                         torch.get("torch").asText(), torch.get("tokens_per_s").asDouble(), torch.get("peak_rss_mb").asDouble(), ratio);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> ours = (Map<String, Object>) json.get(c);
                 ours.put("pytorch", torch);
                 ours.put("ratio_vs_pytorch", Math.round(ratio * 1000) / 1000.0);
             }
         }
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        json.println(System.out);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.Responses;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Option;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -57,13 +54,12 @@ public final class ChatCommand implements Callable<Integer> {
                 turns++;
                 generatedChars += answer.length();
             }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "chat");
-            json.put("model", m.name());
-            json.put("prompt_format", m.format().id());
-            json.put("turns", turns);
-            json.put("answer_chars", generatedChars);
-            System.out.println(Json.MAPPER.writeValueAsString(json));
+            JsonLine.command("chat")
+                    .put("model", m.name())
+                    .put("prompt_format", m.format().id())
+                    .put("turns", turns)
+                    .put("answer_chars", generatedChars)
+                    .println(System.out);
         }
         return 0;
     }

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.finetune.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,11 +53,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 row.put("truncated", p.truncated());
                 rows.add(row);
             }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "classify");
-            json.put("model", model.toString());
-            json.put("predictions", rows);
-            System.out.println(Json.MAPPER.writeValueAsString(json));
+            JsonLine.command("classify").put("model", model.toString()).put("predictions", rows).println(System.out);
             return 0;
         }
     }

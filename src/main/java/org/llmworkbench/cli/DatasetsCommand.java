@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.datasets.DatasetEntry;
 import org.llmworkbench.datasets.DatasetResolver;
 import org.llmworkbench.datasets.Datasets;
@@ -13,9 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code workbench datasets [list|verify|fetch] [NAME…] [--data-dir DIR]}: what is on disk, is it intact, get it. */
@@ -49,19 +46,18 @@ public final class DatasetsCommand implements Callable<Integer> {
         if (names.isEmpty()) entries.addAll(resolver.manifest().datasets());
         else for (String n : names) entries.add(resolver.manifest().entry(n));
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("command", "datasets " + action);
+        JsonLine summary = JsonLine.command("datasets " + action);
         int code = switch (action) {
             case list -> list(resolver, entries, out, summary);
             case verify -> verify(resolver, entries, out, summary);
             case fetch -> fetch(resolver, entries, out, summary);
         };
-        out.println(Json.MAPPER.writeValueAsString(summary));
+        summary.println(out);
         out.flush();
         return code;
     }
 
-    private int list(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, Map<String, Object> summary) {
+    private int list(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, JsonLine summary) {
         int found = 0;
         String format = "%-34s %10s  %-42s %s%n";
         out.printf(format, "NAME", "BYTES", "LICENSE", "FOUND");
@@ -77,7 +73,7 @@ public final class DatasetsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int verify(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, Map<String, Object> summary) {
+    private int verify(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, JsonLine summary) {
         int checked = 0, ok = 0, missing = 0;
         List<String> mismatched = new ArrayList<>();
         for (DatasetEntry e : entries) {
@@ -108,7 +104,7 @@ public final class DatasetsCommand implements Callable<Integer> {
         return mismatched.isEmpty() ? 0 : 1;
     }
 
-    private int fetch(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, Map<String, Object> summary) {
+    private int fetch(DatasetResolver resolver, List<DatasetEntry> entries, PrintWriter out, JsonLine summary) {
         int fetched = 0, downloaded = 0;
         List<String> failed = new ArrayList<>();
         for (DatasetEntry e : entries) {

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.eval.JudgeConfig;
 import org.llmworkbench.eval.LlmJudge;
 import org.llmworkbench.data.ModelResponse;
@@ -78,10 +77,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.println("ROUGE and exact match/F1 are fractions (0-1); BLEU is corpus BLEU 0-100 (sacreBLEU 13a)"
                 + (llmJudge == null ? "; add --judge [URL] for LLM-judge scores (0-100)." : "; judge scores 0-100."));
 
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "evaluate");
-        json.put("metrics", selected.stream().map(m -> m.name().toLowerCase()).toList());
-        json.put("stemming", stem);
+        JsonLine json = JsonLine.command("evaluate")
+                .put("metrics", selected.stream().map(m -> m.name().toLowerCase()).toList())
+                .put("stemming", stem);
         if (llmJudge != null) {
             json.put("judge", Map.of("endpoint", llmJudge.config().chatCompletionsUri().toString(), "model", judgeModel,
                     "requests", llmJudge.requestsSent()));
@@ -95,9 +93,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             s.figures().forEach((k, v) -> row.put(k, Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null));
             results.add(row);
         }
-        json.put("results", results);
-        json.put("seconds", Math.round(seconds * 1000) / 1000.0);
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        json.put("results", results).put("seconds", Math.round(seconds * 1000) / 1000.0).println(System.out);
         return 0;
     }
 }

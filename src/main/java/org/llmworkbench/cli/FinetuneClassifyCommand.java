@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.data.SmsSpam;
 import org.llmworkbench.finetune.ClassifierTraining;
 import org.llmworkbench.finetune.FinetuneMode;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,20 +94,19 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
                     100 * o.before()[1], 100 * o.before()[2]);
             System.out.printf("accuracy after:  train %.2f%%, validation %.2f%%, test %.2f%%; saved to %s%n",
                     100 * o.train().accuracy(), 100 * o.validation().accuracy(), 100 * o.test().accuracy(), out);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "finetune classify");
-            json.put("base", source);
-            json.put("mode", m.cliName());
-            json.put("trainable_parameters", o.training().trainable());
-            json.put("train_accuracy", round(o.train().accuracy()));
-            json.put("val_accuracy", round(o.validation().accuracy()));
-            json.put("test_accuracy", round(o.test().accuracy()));
-            json.put("test_f1_spam", round(o.test().f1(1)));
-            json.put("test_accuracy_before", round(o.before()[2]));
-            json.put("tokens_per_s", Math.round(o.training().training().tokensPerSecond()));
-            json.put("wall_s", round((System.nanoTime() - t0) / 1e9));
-            json.put("out", out.toString());
-            System.out.println(Json.MAPPER.writeValueAsString(json));
+            JsonLine.command("finetune classify")
+                    .put("base", source)
+                    .put("mode", m.cliName())
+                    .put("trainable_parameters", o.training().trainable())
+                    .put("train_accuracy", round(o.train().accuracy()))
+                    .put("val_accuracy", round(o.validation().accuracy()))
+                    .put("test_accuracy", round(o.test().accuracy()))
+                    .put("test_f1_spam", round(o.test().f1(1)))
+                    .put("test_accuracy_before", round(o.before()[2]))
+                    .put("tokens_per_s", Math.round(o.training().training().tokensPerSecond()))
+                    .put("wall_s", round((System.nanoTime() - t0) / 1e9))
+                    .put("out", out.toString())
+                    .println(System.out);
             return 0;
         } finally {
             o.classifier().close();

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GenerationResult;
 import org.llmworkbench.model.Generator;
@@ -11,8 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -82,26 +79,25 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.println("(prompt left-truncated: the first " + result.promptDropped()
                         + " tokens did not fit the context of " + gpt.config().contextLength() + ")");
             }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "generate");
-            json.put("model", modelOptions.model);
-            json.put("device", gpt.device().toString());
-            json.put("prompt_tokens", result.promptTokens().length);
-            json.put("prompt_dropped", result.promptDropped());
-            json.put("new_tokens", result.newTokens().length);
-            json.put("stop_reason", result.stopReason());
-            json.put("kv_cache", config.useKvCache());
-            json.put("greedy", config.isGreedy());
-            json.put("temperature", config.temperature());
-            json.put("top_k", config.topK());
-            json.put("top_p", config.topP());
-            json.put("seed", modelOptions.seed);
-            json.put("prefill_ms", Math.round(result.prefillNanos() / 1e4) / 100.0);
-            json.put("total_ms", Math.round(result.totalNanos() / 1e4) / 100.0);
-            json.put("tokens_per_s", Math.round(result.tokensPerSecond() * 100) / 100.0);
-            json.put("ids", result.newTokens());
+            JsonLine json = JsonLine.command("generate")
+                    .put("model", modelOptions.model)
+                    .put("device", gpt.device().toString())
+                    .put("prompt_tokens", result.promptTokens().length)
+                    .put("prompt_dropped", result.promptDropped())
+                    .put("new_tokens", result.newTokens().length)
+                    .put("stop_reason", result.stopReason())
+                    .put("kv_cache", config.useKvCache())
+                    .put("greedy", config.isGreedy())
+                    .put("temperature", config.temperature())
+                    .put("top_k", config.topK())
+                    .put("top_p", config.topP())
+                    .put("seed", modelOptions.seed)
+                    .put("prefill_ms", Math.round(result.prefillNanos() / 1e4) / 100.0)
+                    .put("total_ms", Math.round(result.totalNanos() / 1e4) / 100.0)
+                    .put("tokens_per_s", Math.round(result.tokensPerSecond() * 100) / 100.0)
+                    .put("ids", result.newTokens());
             codec.ifPresent(c -> json.put("text", c.decode(result.newTokens())));
-            out.println(Json.MAPPER.writeValueAsString(json));
+            json.println(out);
         }
         return 0;
     }

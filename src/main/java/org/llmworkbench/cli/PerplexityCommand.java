@@ -3,7 +3,6 @@ package org.llmworkbench.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.llmworkbench.Json;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.Losses;
 import picocli.CommandLine.Command;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -92,17 +89,16 @@ public final class PerplexityCommand implements Callable<Integer> {
             System.out.printf("tokens predicted: %d in %d windows of <= %d%n", predicted, windows, window);
             System.out.printf("mean cross-entropy: %.4f nats   perplexity: %.2f   (uniform over %d ids: %.4f)%n",
                     crossEntropy, perplexity, gpt.config().vocabSize(), Math.log(gpt.config().vocabSize()));
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "perplexity");
-            json.put("model", modelOptions.model);
-            json.put("source", String.valueOf(text != null ? text : idsFile));
-            json.put("tokens", predicted);
-            json.put("windows", windows);
-            json.put("context", window);
-            json.put("cross_entropy", Math.round(crossEntropy * 1e4) / 1e4);
-            json.put("perplexity", Math.round(perplexity * 100) / 100.0);
-            json.put("seconds", Math.round(seconds * 100) / 100.0);
-            System.out.println(Json.MAPPER.writeValueAsString(json));
+            JsonLine.command("perplexity")
+                    .put("model", modelOptions.model)
+                    .put("source", String.valueOf(text != null ? text : idsFile))
+                    .put("tokens", predicted)
+                    .put("windows", windows)
+                    .put("context", window)
+                    .put("cross_entropy", Math.round(crossEntropy * 1e4) / 1e4)
+                    .put("perplexity", Math.round(perplexity * 100) / 100.0)
+                    .put("seconds", Math.round(seconds * 100) / 100.0)
+                    .println(System.out);
         }
         return 0;
     }

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.eval.RatingServer;
 import org.llmworkbench.eval.RatingSession;
 import org.llmworkbench.data.ResponsesFile;
@@ -9,9 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -57,14 +54,13 @@ public final class RateCommand implements Callable<Integer> {
                 }
             }
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "rate");
-        json.put("total", session.total());
-        json.put("rated", session.rated());
-        json.put("wins", session.wins());
-        json.put("preferences", out.resolve(RatingSession.PREFERENCES_FILE).toString());
-        json.put("ratings", out.resolve(RatingSession.RATINGS_FILE).toString());
-        System.out.println(Json.MAPPER.writeValueAsString(json));
+        JsonLine.command("rate")
+                .put("total", session.total())
+                .put("rated", session.rated())
+                .put("wins", session.wins())
+                .put("preferences", out.resolve(RatingSession.PREFERENCES_FILE).toString())
+                .put("ratings", out.resolve(RatingSession.RATINGS_FILE).toString())
+                .println(System.out);
         return 0;
     }
 }

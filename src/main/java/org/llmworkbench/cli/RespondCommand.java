@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.data.InstructionPrompts.Example;
 import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.ResponsesFile;
@@ -13,9 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -61,17 +58,16 @@ public final class RespondCommand implements Callable<Integer> {
                     parts.train(), shots, shotSeed, r -> System.out.printf("[%d/%d] %s%n", ++done[0], total,
                             abbreviate(r.response())));
             ResponsesFile.write(out, records);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "respond");
-            json.put("model", m.name());
-            json.put("prompt_format", m.format().id());
-            json.put("split", split);
-            json.put("shots", shots);
-            json.put("responses", records.size());
-            json.put("empty", records.stream().filter(r -> r.response().isEmpty()).count());
-            json.put("wall_s", InstructionModels.round((System.nanoTime() - t0) / 1e9));
-            json.put("file", out.toString());
-            System.out.println(Json.MAPPER.writeValueAsString(json));
+            JsonLine.command("respond")
+                    .put("model", m.name())
+                    .put("prompt_format", m.format().id())
+                    .put("split", split)
+                    .put("shots", shots)
+                    .put("responses", records.size())
+                    .put("empty", records.stream().filter(r -> r.response().isEmpty()).count())
+                    .put("wall_s", InstructionModels.round((System.nanoTime() - t0) / 1e9))
+                    .put("file", out.toString())
+                    .println(System.out);
         }
         return 0;
     }

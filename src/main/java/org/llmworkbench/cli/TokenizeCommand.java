@@ -1,13 +1,10 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.llmworkbench.datasets.Datasets;
@@ -64,16 +61,13 @@ public final class TokenizeCommand implements Callable<Integer> {
         }
         BpeTokenizer tokenizer = Tokenizers.forName(encoding);
         String in = input.text != null ? input.text : Files.readString(input.file, StandardCharsets.UTF_8);
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("encoding", tokenizer.name());
-        figures.put("vocab_size", tokenizer.vocabSize());
+        JsonLine figures = JsonLine.startingWith("encoding", tokenizer.name()).put("vocab_size", tokenizer.vocabSize());
         if (decode) {
             int[] ids = parseIds(in);
             String text = tokenizer.decode(ids);
             System.out.println(text);
             if (showTokens) printTokens(tokenizer, ids);
-            figures.put("tokens", ids.length);
-            figures.put("characters", text.length());
+            figures.put("tokens", ids.length).put("characters", text.length());
         } else {
             int[] ids = tokenizer.encode(in, allowSpecial ? tokenizer.specialTokens().keySet() : Set.of());
             StringBuilder sb = new StringBuilder();
@@ -81,12 +75,12 @@ public final class TokenizeCommand implements Callable<Integer> {
             System.out.println(sb);
             if (showTokens) printTokens(tokenizer, ids);
             int bytes = in.getBytes(StandardCharsets.UTF_8).length;
-            figures.put("tokens", ids.length);
-            figures.put("characters", in.length());
-            figures.put("bytes", bytes);
-            figures.put("bytes_per_token", ids.length == 0 ? 0.0 : Math.round(1000.0 * bytes / ids.length) / 1000.0);
+            figures.put("tokens", ids.length)
+                    .put("characters", in.length())
+                    .put("bytes", bytes)
+                    .put("bytes_per_token", ids.length == 0 ? 0.0 : Math.round(1000.0 * bytes / ids.length) / 1000.0);
         }
-        System.out.println(Json.MAPPER.writeValueAsString(figures));
+        figures.println(System.out);
         return 0;
     }
 
@@ -154,16 +148,15 @@ public final class TokenizeCommand implements Callable<Integer> {
             if (bpe.vocabSize() < vocab) {
                 System.out.println("note: the text ran out of pairs to merge before reaching " + vocab + " tokens");
             }
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("data", source.data != null ? source.data : path.toString());
-            figures.put("vocab_size", bpe.vocabSize());
-            figures.put("merges", bpe.mergeCount());
-            figures.put("train_seconds", Math.round(seconds * 1000) / 1000.0);
-            figures.put("bytes", bytes);
-            figures.put("tokens", ids.length);
-            figures.put("bytes_per_token", Math.round(1000.0 * bytes / ids.length) / 1000.0);
-            figures.put("out", out.toString());
-            System.out.println(Json.MAPPER.writeValueAsString(figures));
+            JsonLine.startingWith("data", source.data != null ? source.data : path.toString())
+                    .put("vocab_size", bpe.vocabSize())
+                    .put("merges", bpe.mergeCount())
+                    .put("train_seconds", Math.round(seconds * 1000) / 1000.0)
+                    .put("bytes", bytes)
+                    .put("tokens", ids.length)
+                    .put("bytes_per_token", Math.round(1000.0 * bytes / ids.length) / 1000.0)
+                    .put("out", out.toString())
+                    .println(System.out);
             return 0;
         }
     }

@@ -1,6 +1,5 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.Json;
 import org.llmworkbench.model.io.Gpt2Checkpoint;
 import org.llmworkbench.model.io.HfGpt2Config;
 import org.llmworkbench.model.io.HfGpt2Layout;
@@ -15,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -41,21 +39,19 @@ public final class WeightsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("command", "weights");
-        summary.put("source", source);
+        JsonLine summary = JsonLine.command("weights").put("source", source);
         boolean isUrl = source.startsWith("http://") || source.startsWith("https://");
         if (!isUrl && Files.isRegularFile(Path.of(source))) {
             inspectFile(Path.of(source), out, summary);
         } else {
             inspectCheckpoint(out, summary);
         }
-        out.println(Json.MAPPER.writeValueAsString(summary));
+        summary.println(out);
         out.flush();
         return 0;
     }
 
-    private void inspectFile(Path file, PrintWriter out, Map<String, Object> summary) throws Exception {
+    private void inspectFile(Path file, PrintWriter out, JsonLine summary) throws Exception {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             long params = 0;
             Map<String, Integer> dtypes = new TreeMap<>();
@@ -74,7 +70,7 @@ public final class WeightsCommand implements Callable<Integer> {
         }
     }
 
-    private void inspectCheckpoint(PrintWriter out, Map<String, Object> summary) throws Exception {
+    private void inspectCheckpoint(PrintWriter out, JsonLine summary) throws Exception {
         Gpt2Checkpoint ckpt = HfGpt2Layout.load(source, HfHub.defaults());
         HfGpt2Config c = ckpt.config();
         out.printf("GPT-2: vocab %d, context %d, emb %d, %d layers, %d heads, %s head%n",
