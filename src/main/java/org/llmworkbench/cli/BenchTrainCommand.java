@@ -1,5 +1,6 @@
 package org.llmworkbench.cli;
 
+import org.llmworkbench.model.decode.NativeThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.llmworkbench.Json;
 import org.llmworkbench.data.Batch;
@@ -38,7 +39,7 @@ import java.util.concurrent.Callable;
         description = "Training tokens/s, peak RSS and RSS drift; --pytorch runs PyTorch's twin in the same run. Ends with one JSON line.")
 public final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--cases", split = ",", defaultValue = "a,b", description = "a (4x128, ctx 128, batch 8), b (gpt2-small, ctx 256, batch 2).")
+    @Option(names = "--cases", split = ",", defaultValue = "a,b", description = "a (4x128, ctx 128, batch 8), b (gpt2-small, ctx 256, batch 2), char (shakespeare-char's 4x128, 65 characters, ctx 64, batch 12, no dropout).")
     List<String> cases;
 
     @Option(names = "--steps", defaultValue = "20", description = "Timed steps per case after warm-up (default ${DEFAULT-VALUE}).")
@@ -60,12 +61,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return switch (name) {
             case "a" -> new GptConfig(GptConfig.GPT2_VOCAB, 128, 128, 4, 4, 0.1, false, false);
             case "b" -> GptConfig.preset("gpt2-small").withContextLength(256);
-            default -> throw new IllegalArgumentException("unknown case '" + name + "': use a or b");
+            case "char" -> new GptConfig(65, 64, 128, 4, 4, 0.0, false, true);
+            default -> throw new IllegalArgumentException("unknown case '" + name + "': use a, b or char");
         };
     }
 
     static int batch(String name) {
-        return name.equals("a") ? 8 : 2;
+        return switch (name) {
+            case "a" -> 8;
+            case "char" -> 12;
+            default -> 2;
+        };
     }
 
     @Override
@@ -73,7 +79,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         JsonLine json = JsonLine.command("bench train")
                 .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
                 .put("blas", org.llmworkbench.model.NativeBlas.describe())
-                .put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")));
+                .put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")))
+                .put("openmp", openMpSettings());
         Map<String, Map<String, Object>> oursByCase = new LinkedHashMap<>();
         for (String c : cases) {
             Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
@@ -168,11 +175,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
         builder.environment().remove("GLIBC_TUNABLES"); // PyTorch as its users run it: glibc's default malloc
+        builder.environment().putAll(openMpSettings()); // but OpenMP waits as ours do: the same cores, the same rules
         Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
         String[] lines = output.strip().split("\n");
         return Json.MAPPER.readTree(lines[lines.length - 1]);
+    }
+
+    /** OpenMP's waiting policy in this process (what {@code NativeThreads} set before PyTorch loaded). */
+    static Map<String, String> openMpSettings() {
+        String policy = System.getenv("OMP_WAIT_POLICY");
+        String spin = System.getenv("GOMP_SPINCOUNT");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OMP_WAIT_POLICY", policy == null ? "PASSIVE" : policy);
+        if (spin != null) env.put("GOMP_SPINCOUNT", spin);
+        else if (policy == null || policy.equalsIgnoreCase("PASSIVE")) env.put("GOMP_SPINCOUNT", NativeThreads.SPIN_COUNT);
+        return env;
     }
 
     static double rssMb(String field) {
