@@ -2,6 +2,7 @@ package org.llmworkbench.model.decode;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -179,9 +180,9 @@ public final class ShardedDecode implements Decoder {
             TransformerBlock block = blocks.get(l);
             long heads = w.headTo() - w.headFrom();
             NDArray h = block.norm1().forward(x);
-            NDArray q = w.query().forward(h).reshape(batch, heads, 1, hd);
-            NDArray k = w.key().forward(h).reshape(batch, heads, 1, hd);
-            NDArray v = w.value().forward(h).reshape(batch, heads, 1, hd);
+            NDArray q = applyDense(w.query(), h).reshape(batch, heads, 1, hd);
+            NDArray k = applyDense(w.key(), h).reshape(batch, heads, 1, hd);
+            NDArray v = applyDense(w.value(), h).reshape(batch, heads, 1, hd);
             KvCache.LayerCache layerCache = cache.layer(l);
             NDIndex slot = new NDIndex().addAllDim().addSliceDim(w.headFrom(), w.headTo()).addSliceDim(position, position + 1);
             layerCache.keyStorage().set(slot, k);
@@ -191,13 +192,28 @@ public final class ShardedDecode implements Decoder {
             NDArray values = layerCache.valueStorage().get(input.getManager(), seen);
             NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).muli(scale);
             NDArray context = scores.softmax(-1).matMul(values).reshape(batch, 1, heads * hd);
-            NDArray attended = w.out().forward(exchange.gather(s, context));
+            NDArray attended = applyDense(w.out(), exchange.gather(s, context));
             x = x.add(exchange.gather(s, attended)); // a new array: the input stays untouched for the other shards
-            NDArray hidden = geluInPlace(w.expand().forward(block.norm2().forward(x)));
-            NDArray fed = w.project().forward(exchange.gather(s, hidden));
+            NDArray hidden = geluInPlace(applyDense(w.expand(), block.norm2().forward(x)));
+            NDArray fed = applyDense(w.project(), exchange.gather(s, hidden));
             x.addi(exchange.gather(s, fed));
         }
-        return head[s].forward(model.finalNorm().forward(x));
+        return applyDense(head[s], model.finalNorm().forward(x));
+    }
+
+    /**
+     * {@code dense.forward(x)} for one new token: with a single row the product is a matrix-vector
+     * product (BLAS gemv reads the weights once; a one-row gemm may first repack them, which OpenBLAS
+     * does), the same numbers either way.
+     */
+    private static NDArray applyDense(Dense dense, NDArray x) {
+        Shape shape = x.getShape();
+        if (dense.adapter() != null || shape.size() != shape.get(shape.dimension() - 1)) return dense.forward(x);
+        NDArray y = dense.weight().matMul(x.reshape(shape.size()));
+        if (dense.bias() != null) y = y.addi(dense.bias());
+        long[] out = shape.getShape().clone(); // getShape() is the Shape's own array
+        out[out.length - 1] = dense.weight().getShape().get(0);
+        return y.reshape(out);
     }
 
     /** {@link Gelu}'s formula rearranged to reuse one buffer: {@code 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2)))}. */
