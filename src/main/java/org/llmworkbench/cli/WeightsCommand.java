@@ -73,8 +73,9 @@ public final class WeightsCommand implements Callable<Integer> {
     private void inspectCheckpoint(PrintWriter out, JsonLine summary) throws Exception {
         Gpt2Checkpoint ckpt = HfGpt2Layout.load(source, HfHub.defaults());
         HfGpt2Config c = ckpt.config();
-        out.printf("GPT-2: vocab %d, context %d, emb %d, %d layers, %d heads, %s head%n",
-                c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(), c.tiedHead() ? "tied" : "separate");
+        out.printf("GPT-2: vocab %d, context %d, emb %d, %d layers, %d heads, %s head, %s%n",
+                c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(), c.tiedHead() ? "tied" : "separate",
+                c.activation() == org.llmworkbench.model.GptConfig.Activation.GELU ? "exact GELU" : "tanh GELU");
         out.printf("all %d tensors present with the expected shapes: %,d parameters%n",
                 ckpt.stateDict().size(), ckpt.stateDict().parameterCount());
         summary.put("vocab_size", c.vocabSize());
@@ -83,6 +84,7 @@ public final class WeightsCommand implements Callable<Integer> {
         summary.put("n_layers", c.nLayers());
         summary.put("n_heads", c.nHeads());
         summary.put("tied_head", c.tiedHead());
+        summary.put("activation", c.activation().hfName());
         summary.put("tensors", ckpt.stateDict().size());
         summary.put("parameters", ckpt.stateDict().parameterCount());
     }

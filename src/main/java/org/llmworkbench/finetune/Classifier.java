@@ -160,7 +160,7 @@ public final class Classifier implements AutoCloseable {
             GptModel gpt = model.model();
             GptConfig c = gpt.config();
             HfGpt2Layout.save(temp.resolve("model"), new Gpt2Checkpoint(
-                    new HfGpt2Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(), LayerNorm.EPS, true),
+                    new HfGpt2Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(), LayerNorm.EPS, true, c.activation()),
                     bodyWithQkvBias(gpt)));
             Safetensors.write(temp.resolve("head.safetensors"), StateDict.fromNDArrays(model.headParameters()));
             ObjectNode json = JSON.createObjectNode();

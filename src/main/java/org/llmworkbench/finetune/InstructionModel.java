@@ -70,8 +70,7 @@ public record InstructionModel(GptModel model, Tokenizer tokenizer, Format forma
     /** A separate model with the same weights: a tuning run's starting copy, or DPO's frozen reference. */
     public static GptModel copy(GptModel model, double dropRate) {
         GptConfig c = model.config();
-        GptModel copy = GptModel.create(new GptConfig(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(),
-                dropRate, c.qkvBias(), c.tiedHead()), 0, model.device());
+        GptModel copy = GptModel.create(c.withDropRate(dropRate), 0, model.device());
         copy.loadStateDict(model.parameters());
         return copy;
     }

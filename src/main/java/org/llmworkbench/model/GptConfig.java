@@ -19,11 +19,52 @@ import java.util.Map;
  * @param dropRate      dropout probability during training, in [0, 1)
  * @param qkvBias       whether the query/key/value projections have a bias (GPT-2 checkpoints do)
  * @param tiedHead      whether the output head reuses the token embedding matrix
+ * @param activation    the feed-forward non-linearity: GPT-2's tanh GELU (the default) or exact GELU
  */
 public record GptConfig(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
-                        double dropRate, boolean qkvBias, boolean tiedHead) {
+                        double dropRate, boolean qkvBias, boolean tiedHead, Activation activation) {
+
+    /**
+     * The two GELUs in use. GPT-2 (and the book) use the tanh approximation, which Hugging Face calls
+     * {@code "gelu_new"}; nanoGPT uses PyTorch's {@code nn.GELU()}, the exact {@code 0.5 x (1 + erf(x / sqrt 2))},
+     * which Hugging Face calls {@code "gelu"}. The two differ by less than 1e-3 everywhere.
+     */
+    public enum Activation {
+        GELU_TANH("gelu_new"),
+        GELU("gelu");
+
+        private final String hfName;
+
+        Activation(String hfName) {
+            this.hfName = hfName;
+        }
+
+        /** The name Hugging Face's {@code activation_function} uses for it. */
+        public String hfName() {
+            return hfName;
+        }
+
+        /** Hugging Face's {@code activation_function}: gelu_new, gelu_pytorch_tanh, gelu_fast (tanh) or gelu (exact). */
+        public static Activation fromHfName(String name) {
+            if (name == null) throw new IllegalArgumentException("activation name is null; accepted: " + ACCEPTED);
+            return switch (name) {
+                case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> GELU_TANH;
+                case "gelu" -> GELU;
+                default -> throw new IllegalArgumentException("unknown activation '" + name + "'; accepted: " + ACCEPTED);
+            };
+        }
+
+        private static final String ACCEPTED = "gelu_new, gelu_pytorch_tanh, gelu_fast (tanh GELU), gelu (exact GELU)";
+    }
+
+    /** A config with GPT-2's tanh GELU. */
+    public GptConfig(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
+                     double dropRate, boolean qkvBias, boolean tiedHead) {
+        this(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead, Activation.GELU_TANH);
+    }
 
     public GptConfig {
+        if (activation == null) activation = Activation.GELU_TANH;
         positive("vocabSize", vocabSize);
         positive("contextLength", contextLength);
         positive("embDim", embDim);
@@ -88,14 +129,15 @@ public record GptConfig(int vocabSize, int contextLength, int embDim, int nLayer
         return withQkvBias(true).withTiedHead(true);
     }
 
-    public GptConfig withVocabSize(int v) { return new GptConfig(v, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead); }
-    public GptConfig withContextLength(int v) { return new GptConfig(vocabSize, v, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead); }
-    public GptConfig withEmbDim(int v) { return new GptConfig(vocabSize, contextLength, v, nLayers, nHeads, dropRate, qkvBias, tiedHead); }
-    public GptConfig withNLayers(int v) { return new GptConfig(vocabSize, contextLength, embDim, v, nHeads, dropRate, qkvBias, tiedHead); }
-    public GptConfig withNHeads(int v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, v, dropRate, qkvBias, tiedHead); }
-    public GptConfig withDropRate(double v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, v, qkvBias, tiedHead); }
-    public GptConfig withQkvBias(boolean v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, v, tiedHead); }
-    public GptConfig withTiedHead(boolean v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, v); }
+    public GptConfig withVocabSize(int v) { return new GptConfig(v, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead, activation); }
+    public GptConfig withContextLength(int v) { return new GptConfig(vocabSize, v, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead, activation); }
+    public GptConfig withEmbDim(int v) { return new GptConfig(vocabSize, contextLength, v, nLayers, nHeads, dropRate, qkvBias, tiedHead, activation); }
+    public GptConfig withNLayers(int v) { return new GptConfig(vocabSize, contextLength, embDim, v, nHeads, dropRate, qkvBias, tiedHead, activation); }
+    public GptConfig withNHeads(int v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, v, dropRate, qkvBias, tiedHead, activation); }
+    public GptConfig withDropRate(double v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, v, qkvBias, tiedHead, activation); }
+    public GptConfig withQkvBias(boolean v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, v, tiedHead, activation); }
+    public GptConfig withTiedHead(boolean v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, v, activation); }
+    public GptConfig withActivation(Activation v) { return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, dropRate, qkvBias, tiedHead, v); }
 
     public int headDim() {
         return embDim / nHeads;

@@ -58,7 +58,7 @@ public final class GptModel implements AutoCloseable {
         boolean qkvBias = config.qkvBias();
         tokEmb = p.normal("tok_emb.weight", config.vocabSize(), e);
         posEmb = p.normal("pos_emb.weight", config.contextLength(), e);
-        Gelu gelu = new Gelu(manager);
+        Gelu gelu = new Gelu(manager, config.activation());
         blocks = new TransformerBlock[config.nLayers()];
         for (int i = 0; i < blocks.length; i++) {
             String b = "trf_blocks." + i + ".";  // created in the book's order, which fixes the random draws

@@ -29,7 +29,7 @@ public final class PretrainedGpt2 {
     /** The model shape a checkpoint's config describes (dropout 0.1 as in GPT-2; training may change it). */
     public static GptConfig configOf(HfGpt2Config c) {
         return new GptConfig(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(), 0.1,
-                c.qkvBias(), c.tiedHead());
+                c.qkvBias(), c.tiedHead(), c.activation());
     }
 
     public static GptModel fromCheckpoint(Gpt2Checkpoint checkpoint, Device device) {
@@ -47,7 +47,7 @@ public final class PretrainedGpt2 {
     public static Gpt2Checkpoint toCheckpoint(GptModel model) {
         GptConfig c = model.config();
         HfGpt2Config hf = new HfGpt2Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nLayers(), c.nHeads(),
-                LayerNorm.EPS, c.tiedHead());
+                LayerNorm.EPS, c.tiedHead(), c.activation());
         StateDict state = StateDict.fromNDArrays(model.stateDict());
         if (!c.qkvBias()) {
             // GPT-2's layout always has query/key/value biases: zeros compute exactly what no bias does

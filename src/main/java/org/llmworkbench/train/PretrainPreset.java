@@ -47,16 +47,19 @@ public record PretrainPreset(String name, String description, List<String> datas
                 2, 128, 0.9, "Every effort moves you",
                 TrainConfig.builder().maxEpochs(16).learningRate(5e-4).weightDecay(0.1).decay(AdamW.DecayPolicy.ALL)
                         .evalEvery(18).evalBatches(5).sampleEvery(90).seed(123).build()));
-        // nanoGPT's CPU recipe for shakespeare-char (README: "val loss 1.88" after 2,000 iterations).
+        // nanoGPT's CPU recipe for shakespeare-char (README: "val loss 1.88" after 2,000 iterations),
+        // with exact (erf) GELU as nanoGPT's nn.GELU() (one native op, faster than the tanh form).
         TrainConfig nanoGptCpu = TrainConfig.builder().maxSteps(2000).learningRate(1e-3).warmupCosine(0, 100, 1e-4)
                 .betas(0.9, 0.99).weightDecay(0.1).decay(AdamW.DecayPolicy.MATRICES).clipNorm(1.0)
                 .evalEvery(250).evalBatches(20).sampleEvery(1000).seed(1337).build();
         add(new PretrainPreset("shakespeare-char", "nanoGPT's CPU shakespeare-char: 4 layers, 4 heads, 128 wide, ctx 64, 2,000 iterations",
-                List.of("tinyshakespeare"), "char", new GptConfig(65, 64, 128, 4, 4, 0.0, false, true),
+                List.of("tinyshakespeare"), "char", new GptConfig(65, 64, 128, 4, 4, 0.0, false, true)
+                        .withActivation(GptConfig.Activation.GELU), // nanoGPT's nn.GELU
                 12, 1, 0.9, "\n", nanoGptCpu));
         // The same model and recipe on our own byte-level BPE (trained on the training split).
         add(new PretrainPreset("shakespeare-bpe", "tinyshakespeare with a 2,048-token BPE trained by the workbench",
-                List.of("tinyshakespeare"), "bpe:2048", new GptConfig(2048, 64, 128, 4, 4, 0.0, false, true),
+                List.of("tinyshakespeare"), "bpe:2048", new GptConfig(2048, 64, 128, 4, 4, 0.0, false, true)
+                        .withActivation(GptConfig.Activation.GELU), // nanoGPT's nn.GELU
                 12, 1, 0.9, "ROMEO:", nanoGptCpu));
         // The offline base model of the fine-tuning notebooks: GPT-2's vocabulary and layout (qkv bias, tied head).
         add(new PretrainPreset("workshop-base", "GPT-2-vocabulary base model on tinyshakespeare + the-verdict (~10 min on 2 cores)",

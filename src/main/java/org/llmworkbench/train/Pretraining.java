@@ -182,7 +182,8 @@ public final class Pretraining {
         ObjectNode model = meta.putObject("model");
         model.put("vocab_size", c.vocabSize()).put("context_length", c.contextLength()).put("emb_dim", c.embDim())
                 .put("n_layers", c.nLayers()).put("n_heads", c.nHeads()).put("drop_rate", c.dropRate())
-                .put("qkv_bias", c.qkvBias()).put("tied_head", c.tiedHead());
+                .put("qkv_bias", c.qkvBias()).put("tied_head", c.tiedHead())
+                .put("activation", c.activation().hfName());
         meta.set("tokenizer", TrainedModel.tokenizerSpec(tokenizer));
         ArrayNode data = meta.putArray("datasets");
         preset.datasets().forEach(name -> data.addObject().put("name", name).put("sha256", datasetSha256.getOrDefault(name, "")));

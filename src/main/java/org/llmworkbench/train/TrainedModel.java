@@ -41,7 +41,7 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
         if (!m.has("vocab_size")) throw new CheckpointException(json, "its meta has no model config (meta.model)");
         GptConfig config = new GptConfig(m.get("vocab_size").asInt(), m.get("context_length").asInt(), m.get("emb_dim").asInt(),
                 m.get("n_layers").asInt(), m.get("n_heads").asInt(), m.get("drop_rate").asDouble(),
-                m.get("qkv_bias").asBoolean(), m.get("tied_head").asBoolean());
+                m.get("qkv_bias").asBoolean(), m.get("tied_head").asBoolean(), activationOf(m, json));
         Tokenizer tokenizer = tokenizerFrom(checkpoint.meta().path("tokenizer"), json.getParent().getParent());
         GptModel model = GptModel.create(config, 0);
         try {
@@ -51,6 +51,17 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
             throw e;
         }
         return new TrainedModel(model, tokenizer, "checkpoint " + json + " (step " + checkpoint.step() + ")");
+    }
+
+    /** meta.model's "activation" (a Hugging Face name); checkpoints written before it existed used tanh GELU. */
+    private static GptConfig.Activation activationOf(JsonNode model, Path json) {
+        JsonNode a = model.get("activation");
+        if (a == null || a.isNull()) return GptConfig.Activation.GELU_TANH;
+        try {
+            return GptConfig.Activation.fromHfName(a.asText());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(json, "meta.model.activation: " + e.getMessage());
+        }
     }
 
     /** Loads a Hugging Face GPT-2 directory; its tokenizer is GPT-2's unless {@code workbench.json} names another. */

@@ -42,6 +42,10 @@ class GeneratorTest {
 
     /** Greedy tokens by recomputing the whole window with the plain-Java reference. */
     private static int[] referenceGreedy(int[] prompt, int n) {
+        return referenceGreedy(model, prompt, n);
+    }
+
+    private static int[] referenceGreedy(GptModel model, int[] prompt, int n) {
         ReferenceGpt ref = TestWeights.reference(model);
         List<Integer> seq = new ArrayList<>();
         for (int id : prompt) seq.add(id);
@@ -70,6 +74,21 @@ class GeneratorTest {
         assertThat(cached.newTokens()).containsExactly(expected);
         assertThat(cached.stopReason()).isEqualTo("max-tokens");
         assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void exactGeluModelGivesTheSameGreedyTokensWithAndWithoutCache() {
+        try (GptModel exact = GptModel.create(TINY.withActivation(GptConfig.Activation.GELU), 1)) {
+            exact.loadStateDict(model.parameters()); // the same weights as the tanh model
+            int[] prompt = {3, 14, 15, 9, 26};
+            int n = 20;
+            int[] expected = referenceGreedy(exact, prompt, n);
+            GenerationResult cached = Generator.generate(exact, prompt, GenerationConfig.greedy(n));
+            GenerationResult plain = Generator.generate(exact, prompt, GenerationConfig.greedy(n).withKvCache(false));
+            assertThat(plain.newTokens()).containsExactly(expected);
+            assertThat(cached.newTokens()).containsExactly(expected);
+            assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThan(1);
+        }
     }
 
     @Test

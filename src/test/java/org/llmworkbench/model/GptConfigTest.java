@@ -48,4 +48,35 @@ class GptConfigTest {
         assertThat(m.activationBytes()).isGreaterThan(2L * 256 * 50_257 * 4);
         assertThatThrownBy(() -> MemoryEstimate.of(GptConfig.preset("gpt2-small"), 1, 2048)).hasMessageContaining("tokens");
     }
+
+    @Test
+    void activationDefaultsToTanhGeluAndEveryWithKeepsIt() {
+        GptConfig tanh = new GptConfig(97, 16, 24, 2, 3, 0.1, false, false);
+        assertThat(tanh.activation()).isEqualTo(GptConfig.Activation.GELU_TANH);
+        assertThat(new GptConfig(97, 16, 24, 2, 3, 0.1, false, false, null).activation())
+                .isEqualTo(GptConfig.Activation.GELU_TANH);
+        GptConfig exact = tanh.withActivation(GptConfig.Activation.GELU);
+        assertThat(exact.activation()).isEqualTo(GptConfig.Activation.GELU);
+        assertThat(exact).isNotEqualTo(tanh);
+        for (GptConfig c : java.util.List.of(exact.withVocabSize(50), exact.withContextLength(8), exact.withEmbDim(30),
+                exact.withNLayers(1), exact.withNHeads(2), exact.withDropRate(0.0), exact.withQkvBias(true),
+                exact.withTiedHead(true), exact.asOpenAiCheckpoint())) {
+            assertThat(c.activation()).as(c.toString()).isEqualTo(GptConfig.Activation.GELU);
+        }
+        assertThat(exact.withActivation(GptConfig.Activation.GELU_TANH)).isEqualTo(tanh);
+    }
+
+    @Test
+    void activationParsesHuggingFaceNames() {
+        assertThat(GptConfig.Activation.fromHfName("gelu")).isEqualTo(GptConfig.Activation.GELU);
+        for (String tanh : new String[] {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}) {
+            assertThat(GptConfig.Activation.fromHfName(tanh)).as(tanh).isEqualTo(GptConfig.Activation.GELU_TANH);
+        }
+        assertThat(GptConfig.Activation.GELU.hfName()).isEqualTo("gelu");
+        assertThat(GptConfig.Activation.GELU_TANH.hfName()).isEqualTo("gelu_new");
+        assertThatThrownBy(() -> GptConfig.Activation.fromHfName("relu"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'relu'").hasMessageContaining("gelu_new").hasMessageContaining("gelu_pytorch_tanh");
+        assertThatThrownBy(() -> GptConfig.Activation.fromHfName("GELU")).hasMessageContaining("'GELU'");
+    }
 }

@@ -61,6 +61,71 @@ class GptModelTest {
         }
     }
 
+    @Test
+    void exactGeluModelMatchesTheExactReferenceAndDiffersFromTanh() {
+        List<GptConfig> configs = List.of(
+                SMALL.withActivation(GptConfig.Activation.GELU),
+                new GptConfig(50, 12, 16, 3, 4, 0.0, true, true, GptConfig.Activation.GELU));
+        Random r = new Random(11);
+        for (GptConfig cfg : configs) {
+            try (GptModel model = GptModel.create(cfg, 42)) {
+                TestWeights.scaled(model, r);
+                ReferenceGpt ref = TestWeights.reference(model);
+                int[] tokens = randomIds(r, cfg.contextLength(), cfg.vocabSize());
+                double[][] expected = ref.logits(tokens);
+                double[][] tanh = new ReferenceGpt(cfg.withActivation(GptConfig.Activation.GELU_TANH),
+                        weightsOf(model)).logits(tokens);
+                try (NDManager step = model.manager().newSubManager()) {
+                    float[] got = model.forward(TestWeights.ids(step, tokens)).toFloatArray();
+                    assertClose(expected, got, cfg.vocabSize(), cfg.toString());
+                    // the comparison can tell the two GELUs apart: the tanh form is several times outside the 1e-4 tolerance
+                    assertThat(maxDiff(tanh, got, cfg.vocabSize())).as("exact vs tanh reference").isGreaterThan(3e-4);
+                }
+                try (KvCache cache = new KvCache(model); NDManager step = model.manager().newSubManager()) {
+                    int[] head = java.util.Arrays.copyOf(tokens, 3);
+                    model.forward(TestWeights.ids(step, head), cache, false);
+                    for (int i = 3; i < tokens.length; i++) {
+                        float[] one = model.forward(TestWeights.ids(step, new int[] {tokens[i]}), cache, true).toFloatArray();
+                        assertClose(new double[][] {expected[i]}, one, cfg.vocabSize(), "decode " + i + " " + cfg);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void geluFormsAgreeWithTheirFormulas() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] xs = {-4f, -1.5f, -0.3f, 0f, 0.2f, 1f, 2.5f, 6f};
+            NDArray x = m.create(xs);
+            float[] tanh = new Gelu(m, GptConfig.Activation.GELU_TANH).forward(x).toFloatArray();
+            float[] exact = new Gelu(m, GptConfig.Activation.GELU).forward(x).toFloatArray();
+            for (int i = 0; i < xs.length; i++) {
+                assertThat((double) tanh[i]).as("tanh gelu(%s)", xs[i]).isCloseTo(ReferenceGpt.gelu(xs[i]), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat((double) exact[i]).as("exact gelu(%s)", xs[i]).isCloseTo(ReferenceGpt.geluExact(xs[i]), org.assertj.core.data.Offset.offset(1e-6));
+            }
+            // Phi(1) = 0.8413447460685429: the exact form at 1; the tanh form is 0.8411919906082768
+            assertThat(ReferenceGpt.geluExact(1.0)).isCloseTo(0.8413447460685429, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(ReferenceGpt.gelu(1.0)).isCloseTo(0.8411919906082768, org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    private static Map<String, float[]> weightsOf(GptModel model) {
+        Map<String, float[]> weights = new HashMap<>();
+        model.stateDict().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+        return weights;
+    }
+
+    private static double maxDiff(double[][] expected, float[] got, int vocab) {
+        double maxDiff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            for (int j = 0; j < vocab; j++) {
+                maxDiff = Math.max(maxDiff, Math.abs(expected[i][j] - got[i * vocab + j]));
+            }
+        }
+        return maxDiff;
+    }
+
     private static void assertClose(double[][] expected, float[] got, int vocab, String what) {
         assertThat(got).hasSize(expected.length * vocab);
         double maxDiff = 0;

@@ -36,6 +36,31 @@ class PretrainedGpt2Test {
     }
 
     @Test
+    void exactGeluModelExportsAndLoadsBackAsExactGelu(@TempDir Path dir) throws Exception {
+        GptConfig cfg = new GptConfig(40, 10, 16, 2, 4, 0.1, false, true).withActivation(GptConfig.Activation.GELU);
+        Path out = dir.resolve("exact");
+        long[] ids = {1, 5, 7, 39, 0, 12};
+        float[] expected;
+        try (GptModel original = GptModel.create(cfg, 7); NDManager step = original.manager().newSubManager()) {
+            TestWeights.scaled(original, new java.util.Random(3));
+            HfGpt2Layout.save(out, PretrainedGpt2.toCheckpoint(original));
+            expected = original.forward(step.create(ids, new Shape(1, ids.length))).toFloatArray();
+        }
+        assertThat(Files.readString(out.resolve("config.json"))).contains("\"activation_function\" : \"gelu\"");
+        try (GptModel loaded = PretrainedGpt2.load(out, Device.cpu()); NDManager step = loaded.manager().newSubManager()) {
+            assertThat(loaded.config().activation()).isEqualTo(GptConfig.Activation.GELU);
+            float[] got = loaded.forward(step.create(ids, new Shape(1, ids.length))).toFloatArray();
+            assertThat(got).containsExactly(expected);
+            // the same weights under the tanh form compute something else: the activation really travelled
+            try (GptModel tanh = GptModel.create(loaded.config().withActivation(GptConfig.Activation.GELU_TANH), 0)) {
+                tanh.loadStateDict(loaded.parameters());
+                float[] other = tanh.forward(tanh.manager().create(ids, new Shape(1, ids.length))).toFloatArray();
+                assertThat(other).isNotEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void missingDirectoryIsAClearError(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> PretrainedGpt2.load(dir.resolve("empty"))).hasMessageContaining("config.json");

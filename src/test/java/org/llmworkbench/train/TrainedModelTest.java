@@ -33,9 +33,11 @@ class TrainedModelTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
-    void exportsToHuggingFaceLayoutAndLoadsBackWithIdenticalLogits(boolean qkvBias, boolean tied, @TempDir Path dir) throws IOException {
-        GptConfig config = new GptConfig(300, 12, 16, 2, 2, 0.1, qkvBias, tied);
+    @CsvSource({"false,false,gelu_new", "false,true,gelu_new", "true,false,gelu_new", "true,true,gelu_new",
+            "false,true,gelu", "true,false,gelu"})
+    void exportsToHuggingFaceLayoutAndLoadsBackWithIdenticalLogits(boolean qkvBias, boolean tied, String activation,
+                                                                   @TempDir Path dir) throws IOException {
+        GptConfig config = new GptConfig(300, 12, 16, 2, 2, 0.1, qkvBias, tied, GptConfig.Activation.fromHfName(activation));
         long[] ids = {1, 5, 299, 42, 7};
         try (GptModel model = GptModel.create(config, 3)) {
             float[] expected = logits(model, ids);
@@ -49,9 +51,11 @@ class TrainedModelTest {
             var config2 = new ObjectMapper().readTree(dir.resolve("hf/config.json").toFile());
             assertThat(config2.get("n_embd").asInt()).isEqualTo(16);
             assertThat(config2.get("tie_word_embeddings").asBoolean()).isEqualTo(tied);
+            assertThat(config2.get("activation_function").asText()).isEqualTo(activation);
             try (TrainedModel back = TrainedModel.fromHuggingFace(dir.resolve("hf"))) {
                 assertThat(logits(back.model(), ids)).containsExactly(expected);
                 assertThat(back.model().config().tiedHead()).isEqualTo(tied);
+                assertThat(back.model().config().activation().hfName()).isEqualTo(activation);
             }
         }
     }
@@ -79,6 +83,48 @@ class TrainedModelTest {
         }
         assertThatThrownBy(() -> TrainedModel.fromCheckpoint(dir.resolve("nothing-here.json")))
                 .hasMessageContaining("nothing-here.json");
+    }
+
+    @Test
+    void checkpointMetaKeepsTheActivationAndOldCheckpointsMeanTanh(@TempDir Path dir) throws IOException {
+        String text = "To be, or not to be, that is the question: whether 'tis nobler in the mind to suffer. ".repeat(6);
+        PretrainPreset preset = PretrainPreset.named("shakespeare-char")
+                .withModel(new GptConfig(65, 16, 16, 1, 2, 0.0, false, true).withActivation(GptConfig.Activation.GELU))
+                .withBatchSize(4).withStride(8)
+                .withTrain(TrainConfig.builder().maxSteps(2).evalEvery(2).evalBatches(1).seed(1).build());
+        Pretraining run = Pretraining.prepare(preset, List.of(text), Map.of());
+        assertThat(run.meta().path("model").path("activation").asText()).isEqualTo("gelu");
+        long[] ids = {1, 2, 3, 4};
+        float[] expected;
+        Path checkpoint;
+        try (GptModel model = run.newModel()) {
+            checkpoint = run.trainer(model, dir, null).run().checkpoint();
+            expected = logits(model, ids);
+        }
+        try (TrainedModel back = TrainedModel.fromCheckpoint(checkpoint)) {
+            assertThat(back.model().config().activation()).isEqualTo(GptConfig.Activation.GELU);
+            assertThat(logits(back.model(), ids)).containsExactly(expected);
+        }
+        // a checkpoint written before meta.model had "activation" was a tanh-GELU model
+        ObjectMapper json = new ObjectMapper();
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(checkpoint.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("meta").path("model")).remove("activation");
+        Files.write(checkpoint, json.writeValueAsBytes(node));
+        try (TrainedModel old = TrainedModel.fromCheckpoint(checkpoint)) {
+            assertThat(old.model().config().activation()).isEqualTo(GptConfig.Activation.GELU_TANH);
+            assertThat(logits(old.model(), ids)).isNotEqualTo(expected);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("meta").path("model")).put("activation", "swish");
+        Files.write(checkpoint, json.writeValueAsBytes(node));
+        assertThatThrownBy(() -> TrainedModel.fromCheckpoint(checkpoint))
+                .hasMessageContaining(checkpoint.getFileName().toString()).hasMessageContaining("'swish'");
+    }
+
+    @Test
+    void shakespearePresetsUseNanoGptsExactGelu() {
+        assertThat(PretrainPreset.named("shakespeare-char").model().activation()).isEqualTo(GptConfig.Activation.GELU);
+        assertThat(PretrainPreset.named("shakespeare-bpe").model().activation()).isEqualTo(GptConfig.Activation.GELU);
+        assertThat(PretrainPreset.named("workshop-base").model().activation()).isEqualTo(GptConfig.Activation.GELU_TANH);
     }
 
     @Test

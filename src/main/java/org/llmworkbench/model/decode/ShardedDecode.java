@@ -50,6 +50,7 @@ public final class ShardedDecode implements Decoder {
     private final NDArray half;
     private final NDArray cubic;
     private final NDArray sqrtTwoOverPi;
+    private final boolean exactGelu;
 
     /** One shard's rows of one block: heads [headFrom, headTo) and its share of every projection. */
     private record Slice(long headFrom, long headTo, Dense query, Dense key, Dense value, Dense out,
@@ -91,6 +92,7 @@ public final class ShardedDecode implements Decoder {
         this.shards = shards;
         GptConfig c = model.config();
         this.views = model.manager().newSubManager();
+        this.exactGelu = c.activation() == GptConfig.Activation.GELU;
         long hd = c.headDim();
         long[] heads = split(c.nHeads(), shards);
         long[] emb = split(c.embDim(), shards);
@@ -216,8 +218,12 @@ public final class ShardedDecode implements Decoder {
         return y.reshape(out);
     }
 
-    /** {@link Gelu}'s formula rearranged to reuse one buffer: {@code 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2)))}. */
+    /**
+     * {@link Gelu}'s function: exact GELU is one native op; the tanh form is rearranged to reuse one
+     * buffer, {@code 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2)))}.
+     */
     private NDArray geluInPlace(NDArray x) {
+        if (exactGelu) return ai.djl.nn.Activation.gelu(x);
         NDArray inner = x.square().muli(cubic).addi(one).muli(x).muli(sqrtTwoOverPi);
         return inner.tanh().addi(one).muli(half).muli(x);
     }

@@ -2,6 +2,7 @@ package org.llmworkbench.model.io;
 
 import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
+import org.llmworkbench.model.GptConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,12 +15,20 @@ import java.nio.file.Path;
 /**
  * The part of a Hugging Face GPT-2 {@code config.json} that fixes the weight shapes. GPT-2 always has
  * a bias on the q, k, v projections; the output head is tied to the token embedding unless the
- * checkpoint carries its own {@code lm_head.weight}.
+ * checkpoint carries its own {@code lm_head.weight}. The activation is {@code activation_function}:
+ * GPT-2's tanh GELU ({@code "gelu_new"}, transformers' default) unless it says exact {@code "gelu"}.
  */
 public record HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
-                           double layerNormEpsilon, boolean tiedHead) {
+                           double layerNormEpsilon, boolean tiedHead, GptConfig.Activation activation) {
+
+    /** A config with GPT-2's tanh GELU ({@code "gelu_new"}). */
+    public HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
+                        double layerNormEpsilon, boolean tiedHead) {
+        this(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEpsilon, tiedHead, GptConfig.Activation.GELU_TANH);
+    }
 
     public HfGpt2Config {
+        if (activation == null) activation = GptConfig.Activation.GELU_TANH;
         positive("vocabSize (vocab_size)", vocabSize);
         positive("contextLength (n_positions)", contextLength);
         positive("embDim (n_embd)", embDim);
@@ -42,7 +51,11 @@ public record HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLa
     }
 
     public HfGpt2Config withTiedHead(boolean tied) {
-        return new HfGpt2Config(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEpsilon, tied);
+        return new HfGpt2Config(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEpsilon, tied, activation);
+    }
+
+    public HfGpt2Config withActivation(GptConfig.Activation a) {
+        return new HfGpt2Config(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEpsilon, tiedHead, a);
     }
 
     /** The four released GPT-2 sizes by their usual names (gpt2-small is the repo "gpt2"). */
@@ -74,9 +87,19 @@ public record HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLa
         int positions = root.has("n_positions") ? intField(configJson, root, "n_positions") : intField(configJson, root, "n_ctx");
         double eps = root.has("layer_norm_epsilon") ? root.get("layer_norm_epsilon").asDouble() : 1e-5;
         boolean tied = !root.has("tie_word_embeddings") || root.get("tie_word_embeddings").asBoolean();
+        GptConfig.Activation activation = GptConfig.Activation.GELU_TANH; // transformers' GPT2Config default, "gelu_new"
+        JsonNode act = root.get("activation_function");
+        if (act != null && !act.isNull()) {
+            if (!act.isTextual()) throw new IOException(configJson + ": field 'activation_function' = " + act + " is not a string");
+            try {
+                activation = GptConfig.Activation.fromHfName(act.asText());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(configJson + ": activation_function: " + e.getMessage(), e);
+            }
+        }
         try {
             return new HfGpt2Config(intField(configJson, root, "vocab_size"), positions, intField(configJson, root, "n_embd"),
-                    intField(configJson, root, "n_layer"), intField(configJson, root, "n_head"), eps, tied);
+                    intField(configJson, root, "n_layer"), intField(configJson, root, "n_head"), eps, tied, activation);
         } catch (IllegalArgumentException e) {
             throw new IOException(configJson + ": " + e.getMessage(), e);
         }
@@ -94,7 +117,7 @@ public record HfGpt2Config(int vocabSize, int contextLength, int embDim, int nLa
         ObjectNode root = JSON.createObjectNode();
         root.putArray("architectures").add("GPT2LMHeadModel");
         root.put("model_type", "gpt2");
-        root.put("activation_function", "gelu_new");
+        root.put("activation_function", activation.hfName());
         root.put("vocab_size", vocabSize);
         root.put("n_positions", contextLength);
         root.put("n_ctx", contextLength);

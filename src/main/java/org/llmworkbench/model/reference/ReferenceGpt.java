@@ -15,11 +15,13 @@ import java.util.Map;
 public final class ReferenceGpt {
     private final GptConfig cfg;
     private final Map<String, float[]> p;
+    private final boolean exactGelu;
 
     /** @param weights every parameter of a model with this config, by state-dict name */
     public ReferenceGpt(GptConfig cfg, Map<String, float[]> weights) {
         this.cfg = cfg;
         this.p = new HashMap<>(weights);
+        this.exactGelu = cfg.activation() == GptConfig.Activation.GELU;
     }
 
     /** Logits [tokens][vocab] for one sequence of at most contextLength ids. */
@@ -81,7 +83,7 @@ public final class ReferenceGpt {
     private double[][] feedForward(double[][] x, String pre) {
         double[][] hidden = linear(x, pre + "layers.0", 4 * cfg.embDim());
         for (double[] row : hidden) {
-            for (int j = 0; j < row.length; j++) row[j] = gelu(row[j]);
+            for (int j = 0; j < row.length; j++) row[j] = exactGelu ? geluExact(row[j]) : gelu(row[j]);
         }
         return linear(hidden, pre + "layers.2", cfg.embDim());
     }
@@ -130,6 +132,40 @@ public final class ReferenceGpt {
     /** GPT-2's tanh approximation of GELU. */
     public static double gelu(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    /** Exact GELU, {@code x Phi(x) = 0.5 x (1 + erf(x / sqrt 2))}, as PyTorch's {@code nn.GELU()}. */
+    public static double geluExact(double x) {
+        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /**
+     * The error function {@code erf(x) = 2/sqrt(pi) * integral of exp(-t^2) from 0 to x} (the JDK has
+     * none), to better than 1e-12: its Maclaurin series {@code 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1))}
+     * for |x| < 3, and above that the continued fraction of erfc,
+     * {@code erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))}.
+     */
+    public static double erf(double x) {
+        if (Double.isNaN(x)) return x;
+        double a = Math.abs(x);
+        double r;
+        if (a < 3) {
+            double term = a;
+            double sum = a;
+            double x2 = a * a;
+            for (int n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+                term *= -x2 / n;
+                sum += term / (2 * n + 1);
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else if (a < 27) {
+            double f = a;                        // evaluated from the tail: x + (k/2)/(x + ...)
+            for (int k = 60; k >= 1; k--) f = a + (k / 2.0) / f;
+            r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+        } else {
+            r = 1;
+        }
+        return x < 0 ? -r : r;
     }
 
     private static void add(double[][] x, double[][] y) {

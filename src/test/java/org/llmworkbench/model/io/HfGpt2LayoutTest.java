@@ -154,6 +154,35 @@ class HfGpt2LayoutTest {
     }
 
     @Test
+    void activationFunctionRoundTripsAndUnknownOnesAreNamed() throws IOException {
+        Path f = dir.resolve("config.json");
+        HfGpt2Config exact = new HfGpt2Config(40, 10, 16, 2, 4, 1e-5, true, org.llmworkbench.model.GptConfig.Activation.GELU);
+        exact.write(f);
+        assertThat(Files.readString(f)).contains("\"activation_function\" : \"gelu\"");
+        assertThat(HfGpt2Config.read(f)).isEqualTo(exact);
+        assertThat(HfGpt2Config.read(f).withTiedHead(false).activation()).isEqualTo(org.llmworkbench.model.GptConfig.Activation.GELU);
+        // absent: transformers' GPT2Config default, gelu_new (tanh); the 7-argument constructor means the same
+        HfGpt2Config tanh = new HfGpt2Config(40, 10, 16, 2, 4, 1e-5, true);
+        assertThat(tanh.activation()).isEqualTo(org.llmworkbench.model.GptConfig.Activation.GELU_TANH);
+        tanh.write(f);
+        assertThat(Files.readString(f)).contains("\"activation_function\" : \"gelu_new\"");
+        Files.writeString(f, "{\"vocab_size\":40,\"n_positions\":10,\"n_embd\":16,\"n_layer\":2,\"n_head\":4}");
+        assertThat(HfGpt2Config.read(f)).isEqualTo(tanh);
+        Files.writeString(f, "{\"vocab_size\":40,\"n_positions\":10,\"n_embd\":16,\"n_layer\":2,\"n_head\":4,"
+                + "\"activation_function\":\"gelu_pytorch_tanh\"}");
+        assertThat(HfGpt2Config.read(f)).isEqualTo(tanh);
+        Files.writeString(f, "{\"vocab_size\":40,\"n_positions\":10,\"n_embd\":16,\"n_layer\":2,\"n_head\":4,"
+                + "\"activation_function\":\"relu\"}");
+        assertThatThrownBy(() -> HfGpt2Config.read(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("activation_function")
+                .hasMessageContaining("'relu'").hasMessageContaining("gelu_new");
+        Files.writeString(f, "{\"vocab_size\":40,\"n_positions\":10,\"n_embd\":16,\"n_layer\":2,\"n_head\":4,"
+                + "\"activation_function\":3}");
+        assertThatThrownBy(() -> HfGpt2Config.read(f)).hasMessageContaining(f.toString())
+                .hasMessageContaining("'activation_function' = 3 is not a string");
+    }
+
+    @Test
     void expectedShapesGiveTheKnownGpt2ParameterCounts() {
         // Hugging Face's published counts (tied head, q/k/v bias); + V×E for a separate head
         Map<String, Long> expected = Map.of("gpt2-small", 124_439_808L, "gpt2-medium", 354_823_168L,
