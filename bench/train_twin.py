@@ -11,14 +11,15 @@ CASES = {
     "a": dict(vocab=50257, ctx=128, emb=128, layers=4, heads=4, batch=8),
     "b": dict(vocab=50257, ctx=256, emb=768, layers=12, heads=12, batch=2),
     # nanoGPT's CPU shakespeare-char shape: characters, no dropout
-    "char": dict(vocab=65, ctx=64, emb=128, layers=4, heads=4, batch=12, drop=0.0),
+    "char": dict(vocab=65, ctx=64, emb=128, layers=4, heads=4, batch=12, drop=0.0, gelu="none"),
 }
 
 
 class Block(nn.Module):
-    def __init__(self, emb, heads, ctx, drop):
+    def __init__(self, emb, heads, ctx, drop, gelu="tanh"):
         super().__init__()
         self.heads = heads
+        self.gelu = gelu  # GPT-2's tanh form, or "none": exact (nanoGPT)
         self.norm1 = nn.LayerNorm(emb)
         self.qkv = nn.Linear(emb, 3 * emb, bias=False)
         self.proj = nn.Linear(emb, emb)
@@ -36,16 +37,16 @@ class Block(nn.Module):
         att = self.drop(att.masked_fill(self.mask[:t, :t], float("-inf")).softmax(dim=-1))
         y = (att @ v).transpose(1, 2).reshape(b, t, e)
         x = x + self.drop(self.proj(y))
-        return x + self.drop(self.down(F.gelu(self.up(self.norm2(x)), approximate="tanh")))
+        return x + self.drop(self.down(F.gelu(self.up(self.norm2(x)), approximate=self.gelu)))
 
 
 class Gpt(nn.Module):
-    def __init__(self, vocab, ctx, emb, layers, heads, drop=0.1):
+    def __init__(self, vocab, ctx, emb, layers, heads, drop=0.1, gelu="tanh"):
         super().__init__()
         self.tok = nn.Embedding(vocab, emb)
         self.pos = nn.Embedding(ctx, emb)
         self.drop = nn.Dropout(drop)
-        self.blocks = nn.Sequential(*[Block(emb, heads, ctx, drop) for _ in range(layers)])
+        self.blocks = nn.Sequential(*[Block(emb, heads, ctx, drop, gelu) for _ in range(layers)])
         self.norm = nn.LayerNorm(emb)
         self.head = nn.Linear(emb, vocab, bias=False)
 
@@ -64,7 +65,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     c = CASES[a.case]
-    model = Gpt(c["vocab"], c["ctx"], c["emb"], c["layers"], c["heads"], c.get("drop", 0.1))
+    model = Gpt(c["vocab"], c["ctx"], c["emb"], c["layers"], c["heads"], c.get("drop", 0.1), c.get("gelu", "tanh"))
     opt = torch.optim.AdamW(model.parameters(), lr=4e-4, weight_decay=0.1)
     model.train()
     times = []

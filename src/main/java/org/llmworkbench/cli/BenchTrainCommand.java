@@ -61,7 +61,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return switch (name) {
             case "a" -> new GptConfig(GptConfig.GPT2_VOCAB, 128, 128, 4, 4, 0.1, false, false);
             case "b" -> GptConfig.preset("gpt2-small").withContextLength(256);
-            case "char" -> new GptConfig(65, 64, 128, 4, 4, 0.0, false, true);
+            case "char" -> new GptConfig(65, 64, 128, 4, 4, 0.0, false, true).withActivation(GptConfig.Activation.GELU);
             default -> throw new IllegalArgumentException("unknown case '" + name + "': use a, b or char");
         };
     }
