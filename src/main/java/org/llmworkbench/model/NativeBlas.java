@@ -22,12 +22,13 @@ import java.util.Map;
  * <em>before</em> libtorch answers those calls instead: the same routine PyTorch's own Linux builds
  * for non-Intel distributions (Debian's, for one) use.
  *
- * <p>{@code WORKBENCH_BLAS} (or {@code -Dworkbench.blas}) chooses: {@code mkl} (the default),
- * {@code auto} (OpenBLAS on a non-Intel x86-64 Linux machine when {@code libopenblas.so.0} is
- * installed, else oneMKL), {@code openblas}, or the path of a {@code libopenblas.so}. OpenBLAS is not
- * the default because token-by-token generation got slower with it (gpt2-small with the KV cache:
- * 13.7 / 19.2 instead of 26.8 / 28.4 tokens/s at 50 / 200 new tokens here): its GEMM for one row is
- * slower than oneMKL's, and decoding is nothing but such products. Like
+ * <p>{@code WORKBENCH_BLAS} (or {@code -Dworkbench.blas}) chooses: {@code auto} (the default: OpenBLAS
+ * on a non-Intel x86-64 Linux machine when {@code libopenblas.so.0} is installed, else oneMKL),
+ * {@code mkl}, {@code openblas}, or the path of a {@code libopenblas.so}. Token-by-token generation
+ * multiplies one row at a time; OpenBLAS's GEMM repacks the weights for a single row, so the decode
+ * step asks for matrix-vector products there (gemv), and with that OpenBLAS is the faster choice on
+ * this AMD machine for training and generation alike (gpt2-small with the KV cache: 30.3 / 33.6
+ * against oneMKL's 26.6 / 28.6 tokens/s at 50 / 200 new tokens, the same hour). Like
  * {@link org.llmworkbench.model.decode.NativeThreads} this must run before the first tensor exists;
  * {@link #describe()} says what was chosen and why, and run cards record it.
  */
@@ -46,7 +47,7 @@ public final class NativeBlas {
     /** Makes the choice once; later calls return at once. */
     static synchronized void choose() {
         if (description != null) return;
-        String wanted = firstNonBlank(System.getProperty("workbench.blas"), System.getenv("WORKBENCH_BLAS"), "mkl")
+        String wanted = firstNonBlank(System.getProperty("workbench.blas"), System.getenv("WORKBENCH_BLAS"), "auto")
                 .trim();
         String w = validate(wanted);
         description = decide(wanted, w);
@@ -65,7 +66,7 @@ public final class NativeBlas {
 
     private static String decide(String wanted, String w) {
         String mkl = "oneMKL (libtorch's own)";
-        if (w.equals("mkl")) return mkl + ", the default (WORKBENCH_BLAS=openblas or auto for OpenBLAS)";
+        if (w.equals("mkl")) return mkl + ", as WORKBENCH_BLAS=mkl asks";
         boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
         if (!linux) return mkl + ", OpenBLAS is only loaded on Linux";
         if (w.equals("auto")) {
