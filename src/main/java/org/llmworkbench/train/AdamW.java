@@ -33,14 +33,19 @@ public final class AdamW implements AutoCloseable {
 
     /** Which parameters get weight decay. */
     public enum DecayPolicy {
-        /** Weight matrices only; no decay on biases, norm scales/shifts or embeddings (nanoGPT, most modern recipes). */
+        /** Weight matrices only; no decay on biases, norm scales/shifts or embeddings (minGPT's rule). */
         MATRICES,
+        /** Every tensor with two or more axes: weight matrices and embeddings; not biases or norms (nanoGPT's rule). */
+        MATRICES_AND_EMBEDDINGS,
         /** Every parameter (PyTorch's default for a plain {@code AdamW(model.parameters())}, the book's setting). */
         ALL;
 
         public boolean decays(String name, NDArray p) {
-            if (this == ALL) return true;
-            return p.getShape().dimension() >= 2 && !name.contains("emb");
+            return switch (this) {
+                case ALL -> true;
+                case MATRICES_AND_EMBEDDINGS -> p.getShape().dimension() >= 2;
+                case MATRICES -> p.getShape().dimension() >= 2 && !name.contains("emb");
+            };
         }
     }
 

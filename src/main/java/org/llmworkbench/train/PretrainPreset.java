@@ -50,7 +50,7 @@ public record PretrainPreset(String name, String description, List<String> datas
         // nanoGPT's CPU recipe for shakespeare-char (README: "val loss 1.88" after 2,000 iterations),
         // with exact (erf) GELU as nanoGPT's nn.GELU() (one native op, faster than the tanh form).
         TrainConfig nanoGptCpu = TrainConfig.builder().maxSteps(2000).learningRate(1e-3).warmupCosine(0, 100, 1e-4)
-                .betas(0.9, 0.99).weightDecay(0.1).decay(AdamW.DecayPolicy.MATRICES).clipNorm(1.0)
+                .betas(0.9, 0.99).weightDecay(0.1).decay(AdamW.DecayPolicy.MATRICES_AND_EMBEDDINGS).clipNorm(1.0)
                 .evalEvery(250).evalBatches(20).sampleEvery(1000).seed(1337).build();
         add(new PretrainPreset("shakespeare-char", "nanoGPT's CPU shakespeare-char: 4 layers, 4 heads, 128 wide, ctx 64, 2,000 iterations",
                 List.of("tinyshakespeare"), "char", new GptConfig(65, 64, 128, 4, 4, 0.0, false, true)

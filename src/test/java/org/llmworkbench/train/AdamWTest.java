@@ -150,6 +150,8 @@ class AdamWTest {
             }
             assertThat(new AdamW(params, AdamW.Settings.of(0.1, AdamW.DecayPolicy.MATRICES)).decayed())
                     .containsExactly("att.W_query.weight");
+            assertThat(new AdamW(params, AdamW.Settings.of(0.1, AdamW.DecayPolicy.MATRICES_AND_EMBEDDINGS)).decayed())
+                    .containsExactly("tok_emb.weight", "att.W_query.weight");
             assertThat(new AdamW(params, AdamW.Settings.of(0.1, AdamW.DecayPolicy.ALL)).decayed()).hasSize(4);
         }
     }
