@@ -8,8 +8,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
-import java.util.function.IntFunction;
 
 /**
  * The optimizer's element-wise work done in one pass over the tensors' own memory, from Java.
@@ -26,6 +26,7 @@ final class ElementwiseKernels {
     /** Elements per task: large enough to hide scheduling, small enough to share work between threads. */
     static final int CHUNK = 1 << 15;
 
+    private static final java.util.concurrent.atomic.AtomicInteger THREAD_NUMBER = new java.util.concurrent.atomic.AtomicInteger();
     private static volatile ForkJoinPool pool;
 
     private ElementwiseKernels() {}
@@ -54,7 +55,7 @@ final class ElementwiseKernels {
         float probe = old == 1.5f ? 2.5f : 1.5f;
         b.put(0, probe);
         float seen;
-        try (NDArray first = array.flatten().get(0)) {
+        try (NDArray flat = array.flatten(); NDArray first = flat.get(0)) {
             seen = first.getFloat();
         } finally {
             b.put(0, old);
@@ -161,26 +162,19 @@ final class ElementwiseKernels {
 
     private static ForkJoinPool pool(int threads) {
         ForkJoinPool p = pool;
-        if (p == null || p.getParallelism() != threads) {
-            synchronized (ElementwiseKernels.class) {
-                p = pool;
-                if (p == null || p.getParallelism() != threads) {
-                    IntFunction<String> name = i -> "workbench-optimizer-" + i;
-                    int[] counter = {0};
-                    p = new ForkJoinPool(threads, fjp -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-                        t.setDaemon(true);
-                        synchronized (counter) {
-                            t.setName(name.apply(counter[0]++));
-                        }
-                        return t;
-                    }, null, false);
-                    ForkJoinPool old = pool;
-                    pool = p;
-                    if (old != null) old.shutdown();
-                }
+        if (p != null && p.getParallelism() == threads) return p;
+        synchronized (ElementwiseKernels.class) {
+            if (pool == null || pool.getParallelism() != threads) {
+                ForkJoinPool old = pool;
+                pool = new ForkJoinPool(threads, fjp -> {
+                    ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
+                    t.setDaemon(true);
+                    t.setName("workbench-optimizer-" + THREAD_NUMBER.getAndIncrement());
+                    return t;
+                }, null, false);
+                if (old != null) old.shutdown();
             }
+            return pool;
         }
-        return p;
     }
 }
