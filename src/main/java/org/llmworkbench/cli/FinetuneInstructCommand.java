@@ -11,6 +11,7 @@ import org.llmworkbench.finetune.Responses;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.train.TrainedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -35,8 +36,8 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
             + "workshop-base-smoke (default: the preset's).")
     String base;
 
-    @Option(names = "--data", defaultValue = "instruction-data", description = "Dataset name or JSON file (default ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    InstructionDataOption data;
 
     @Option(names = "--out", required = true, description = "Run directory.")
     Path out;
@@ -85,7 +86,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
         if (batchSize != null) settings = settings.withBatchSize(batchSize);
         if (trainLimit != null) settings = settings.withTrainLimit(trainLimit);
         if (seed != null) settings = settings.withSeed(seed);
-        Path dataFile = InstructionModels.data(data);
+        Path dataFile = data.file();
         InstructionData.Split<Example> split = InstructionData.split(InstructionData.load(dataFile));
         System.out.printf("instruction data %s: %d train / %d test / %d validation%n", dataFile,
                 split.train().size(), split.test().size(), split.validation().size());

@@ -26,8 +26,8 @@ public final class RespondCommand implements Callable<Integer> {
     @Mixin
     AnswerOptions answers;
 
-    @Option(names = "--data", defaultValue = "instruction-data", description = "Dataset name or JSON file (default ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    InstructionDataOption data;
 
     @Option(names = "--split", defaultValue = "test", description = "train, test or validation (default ${DEFAULT-VALUE}).")
     String split;
@@ -46,7 +46,7 @@ public final class RespondCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(InstructionModels.data(data)));
+        InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(data.file()));
         List<Example> questions = parts.part(split);
         if (limit != null) questions = questions.subList(0, Math.min(limit, questions.size()));
         long t0 = System.nanoTime();
