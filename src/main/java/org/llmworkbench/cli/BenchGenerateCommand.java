@@ -6,6 +6,7 @@ import org.llmworkbench.model.Generator;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ public final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random weights and prompt.")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
-    String device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +51,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         System.out.printf("%-16s %8s %9s %10s %10s%n", "model", "tokens", "kv-cache", "seconds", "tokens/s");
         for (String name : models) {
             GptConfig config = GptConfig.preset(name);
-            try (GptModel model = CliModels.open(name, seed, device)) {
+            try (GptModel model = CliModels.open(name, seed, deviceOption.choose())) {
                 int[] prompt = new int[promptTokens];
                 java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
                 for (int i = 0; i < prompt.length; i++) prompt[i] = r.nextInt(config.vocabSize());
@@ -88,7 +89,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         JsonLine.startingWith("bench", "generate")
                 .put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads())
                 .put("blas", org.llmworkbench.model.NativeBlas.describe())
-                .put("device", device)
+                .put("device", deviceOption.device)
                 .put("load_average", loadAverage())
                 .put("prompt_tokens", promptTokens)
                 .put("results", rows)

@@ -1,7 +1,6 @@
 package org.llmworkbench.cli;
 
 import ai.djl.Device;
-import org.llmworkbench.model.Devices;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
@@ -22,8 +21,7 @@ final class CliModels {
      * directory holding a Hugging Face GPT-2 checkpoint ({@code config.json} + {@code model.safetensors})
      * it gives those weights.
      */
-    static GptModel open(String spec, long seed, String device) throws java.io.IOException {
-        Device d = Devices.choose(device);
+    static GptModel open(String spec, long seed, Device d) throws java.io.IOException {
         if (GptConfig.isPreset(spec)) {
             return GptModel.create(GptConfig.preset(spec), seed, d);
         }

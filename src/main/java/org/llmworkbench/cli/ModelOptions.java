@@ -1,6 +1,7 @@
 package org.llmworkbench.cli;
 
 import org.llmworkbench.model.GptModel;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -19,11 +20,11 @@ public final class ModelOptions {
     @Option(names = "--seed", defaultValue = "123", description = "Seed for random weights and sampling (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
-    String device;
+    @Mixin
+    DeviceOption deviceOption;
 
     /** The model these options name (see {@link CliModels#open}). */
     GptModel open() throws IOException {
-        return CliModels.open(model, seed, device);
+        return CliModels.open(model, seed, deviceOption.choose());
     }
 }

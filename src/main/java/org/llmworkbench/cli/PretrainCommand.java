@@ -3,7 +3,6 @@ package org.llmworkbench.cli;
 import org.llmworkbench.Json;
 import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.Batch;
-import org.llmworkbench.model.Devices;
 import org.llmworkbench.RunCard;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
@@ -17,6 +16,7 @@ import org.llmworkbench.train.TrainResult;
 import org.llmworkbench.train.TrainedModel;
 import org.llmworkbench.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -83,8 +83,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for weights, shuffling and dropout.")
     Long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default), gpu or auto.")
-    String device;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Option(names = "--no-export", description = "Skip the Hugging Face export (hf/) at the end.")
     boolean noExport;
@@ -115,7 +115,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
         System.out.printf("preset %s: %,d train / %,d validation tokens, tokenizer %s (vocabulary %,d), model %s%n",
                 p.name(), run.trainTokens(), run.valTokens(), p.tokenizer(), run.tokenizer().vocabSize(), p.model());
-        try (GptModel model = init != null ? PretrainedGpt2.load(init, Devices.choose(device)) : run.newModel(Devices.choose(device))) {
+        try (GptModel model = init != null ? PretrainedGpt2.load(init, deviceOption.choose()) : run.newModel(deviceOption.choose())) {
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
             Trainer<Batch> trainer = run.trainer(model, out, from, progress);
             installCtrlC(trainer);
