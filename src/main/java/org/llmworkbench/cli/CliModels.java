@@ -49,8 +49,9 @@ final class CliModels {
         }
     }
 
+    /** Token ids separated by spaces, commas or newlines, optionally in brackets ({@code [15496, 11]}); {@code where} names the input in errors. */
     static int[] parseIds(String text, String where) {
-        String[] parts = text.trim().split("[\\s,]+");
+        String[] parts = text.replaceAll("[\\[\\],]", " ").trim().split("\\s+");
         if (parts.length == 1 && parts[0].isEmpty()) {
             return new int[0];
         }

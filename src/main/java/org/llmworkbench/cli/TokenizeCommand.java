@@ -3,7 +3,6 @@ package org.llmworkbench.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -63,7 +62,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         String in = input.text != null ? input.text : Files.readString(input.file, StandardCharsets.UTF_8);
         JsonLine figures = JsonLine.startingWith("encoding", tokenizer.name()).put("vocab_size", tokenizer.vocabSize());
         if (decode) {
-            int[] ids = parseIds(in);
+            int[] ids = CliModels.parseIds(in, "--decode");
             String text = tokenizer.decode(ids);
             System.out.println(text);
             if (showTokens) printTokens(tokenizer, ids);
@@ -89,19 +88,6 @@ public final class TokenizeCommand implements Callable<Integer> {
             String t = tokenizer.token(id).replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
             System.out.println(id + "\t'" + t + "'");
         }
-    }
-
-    static int[] parseIds(String s) {
-        List<Integer> ids = new ArrayList<>();
-        for (String part : s.replaceAll("[\\[\\],]", " ").trim().split("\\s+")) {
-            if (part.isEmpty()) continue;
-            try {
-                ids.add(Integer.parseInt(part));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--decode expects token ids (integers separated by spaces or commas), got '" + part + "'");
-            }
-        }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** {@code workbench tokenize train --data tinyshakespeare --vocab 4096 --out F}. */

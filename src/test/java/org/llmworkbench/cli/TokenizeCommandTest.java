@@ -29,6 +29,13 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void decodeNamesTheItemThatIsNotAnId() {
+        CliRun r = CliRun.of("tokenize", "--decode", "--text", "[15496, 11, hello]");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--decode").contains("'hello' (item 3) is not a token id");
+    }
+
+    @Test
     void refusesSpecialTokensWithoutTheFlag() {
         CliRun r = CliRun.of("tokenize", "--text", "a <|endoftext|>");
         assertThat(r.code()).isEqualTo(1);
