@@ -234,17 +234,8 @@ public final class SafetensorsFile implements Closeable {
     /** One tensor widened to float32, under a new name. */
     public NamedTensor read(String name, String asName) throws IOException {
         TensorInfo info = info(name);
-        long n = info.numel();
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsException(path, "tensor '" + name + "' has " + n + " elements, more than a Java array holds");
-        }
-        float[] out = new float[(int) n];
-        int[] done = {0};
-        forEachChunk(info, chunk -> {
-            int count = chunk.remaining() / info.dtype().bytes();
-            info.dtype().readFloats(chunk, out, done[0]);
-            done[0] += count;
-        });
+        float[] out = new float[arrayLength(info)];
+        forEachChunk(info, (chunk, first) -> info.dtype().readFloats(chunk, out, first));
         return new NamedTensor(asName, info.shape(), out);
     }
 
@@ -254,17 +245,8 @@ public final class SafetensorsFile implements Closeable {
         if (info.dtype() != DType.I64 && info.dtype() != DType.I32) {
             throw new SafetensorsException(path, "tensor '" + name + "' is " + info.dtype() + ", not an integer dtype");
         }
-        long n = info.numel();
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsException(path, "tensor '" + name + "' has " + n + " elements, more than a Java array holds");
-        }
-        long[] out = new long[(int) n];
-        int[] done = {0};
-        forEachChunk(info, chunk -> {
-            int count = chunk.remaining() / info.dtype().bytes();
-            info.dtype().readLongs(chunk, out, done[0]);
-            done[0] += count;
-        });
+        long[] out = new long[arrayLength(info)];
+        forEachChunk(info, (chunk, first) -> info.dtype().readLongs(chunk, out, first));
         return out;
     }
 
@@ -275,8 +257,18 @@ public final class SafetensorsFile implements Closeable {
         return sd;
     }
 
+    /** The tensor's element count as a Java array length; fails clearly for one too large for an array. */
+    private int arrayLength(TensorInfo info) throws SafetensorsException {
+        long n = info.numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new SafetensorsException(path, "tensor '" + info.name() + "' has " + n + " elements, more than a Java array holds");
+        }
+        return (int) n;
+    }
+
     private interface ChunkSink {
-        void accept(ByteBuffer chunk) throws IOException;
+        /** @param first the index, in the tensor, of the chunk's first element */
+        void accept(ByteBuffer chunk, int first) throws IOException;
     }
 
     // Streams a tensor's bytes through one bounded buffer, each chunk holding whole elements.
@@ -286,12 +278,14 @@ public final class SafetensorsFile implements Closeable {
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(chunkBytes, info.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         long pos = dataStart + info.begin();
         long remaining = info.byteSize();
+        int first = 0;
         while (remaining > 0) {
             int len = (int) Math.min(chunkBytes, remaining);
             buf.clear().limit(len);
             readFully(channel, buf, pos, path, info.name());
             buf.flip();
-            sink.accept(buf);
+            sink.accept(buf, first);
+            first += len / elem;
             pos += len;
             remaining -= len;
         }

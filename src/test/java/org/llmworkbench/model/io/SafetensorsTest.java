@@ -90,6 +90,29 @@ class SafetensorsTest {
     }
 
     @Test
+    void readsTensorsLargerThanOneReadChunk() throws IOException {
+        int floats = 2_500_000, longs = 1_200_000; // 10 MB and 9.6 MB: more than the 8 MB read buffer
+        ByteBuffer data = ByteBuffer.allocate(4 * floats + 8 * longs).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < floats; i++) data.putFloat(i);
+        for (int i = 0; i < longs; i++) data.putLong(3L * i - 7);
+        Path f = raw("{\"f\":{\"dtype\":\"F32\",\"shape\":[" + floats + "],\"data_offsets\":[0," + 4 * floats + "]},"
+                + "\"l\":{\"dtype\":\"I64\",\"shape\":[" + longs + "],\"data_offsets\":[" + 4 * floats + "," + (4 * floats + 8 * longs) + "]}}",
+                data.array());
+        try (SafetensorsFile file = Safetensors.open(f)) {
+            float[] read = file.read("f").data();
+            assertThat(read).hasSize(floats);
+            for (int i = 0; i < floats; i++) {
+                if (read[i] != i) throw new AssertionError("float " + i + " read as " + read[i]);
+            }
+            long[] readLongs = file.readLongs("l");
+            assertThat(readLongs).hasSize(longs);
+            for (int i = 0; i < longs; i++) {
+                if (readLongs[i] != 3L * i - 7) throw new AssertionError("long " + i + " read as " + readLongs[i]);
+            }
+        }
+    }
+
+    @Test
     void writesHalfPrecisionRoundedToNearest() throws IOException {
         Path f16 = dir.resolve("h.safetensors"), bf16 = dir.resolve("b.safetensors");
         StateDict sd = new StateDict().put(NamedTensor.of("x", new float[] {0.1f, -1.5f, 70000f, 1e-8f}, 4));
