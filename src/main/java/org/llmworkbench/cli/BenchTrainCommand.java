@@ -54,7 +54,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--pytorch", description = "Also run PyTorch's twin (needs /usr/bin/python3 with torch: apt-get install python3-torch).")
     boolean pytorch;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "With --pytorch: alternate ours and PyTorch's twin this many times per case; the ratio reported is the median (machines vary by 15-20% between runs).")
+    @Option(names = "--rounds", defaultValue = "1", description = "With --pytorch: alternate ours and PyTorch's twin this many times per case; the ratio reported is the median (machines vary by 15-20%% between runs).")
     int rounds;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --pytorch.")
