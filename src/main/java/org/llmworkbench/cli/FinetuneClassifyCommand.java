@@ -89,7 +89,7 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
         SpamClassifier.Outcome o = SpamClassifier.finetune(model, "gpt2", d, settings, List.of(new ProgressLine(System.out, System.console() != null)));
         try {
             o.classifier().save(out, Map.of("base", source, "mode", m.cliName(), "epochs", String.valueOf(epochs),
-                    "learning_rate", String.valueOf(settings.learningRate()), "seed", String.valueOf(seed)));
+                    "learning_rate", String.valueOf(settings.schedule().learningRate()), "seed", String.valueOf(seed)));
             System.out.printf("accuracy before: train %.2f%%, validation %.2f%%, test %.2f%%%n", 100 * o.before()[0],
                     100 * o.before()[1], 100 * o.before()[2]);
             System.out.printf("accuracy after:  train %.2f%%, validation %.2f%%, test %.2f%%; saved to %s%n",

@@ -91,7 +91,7 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
                 card.put("command", "finetune dpo");
                 card.put("model", start.name());
                 card.put("beta", settings.beta());
-                card.put("learning_rate", settings.learningRate());
+                card.put("learning_rate", settings.schedule().learningRate());
                 card.put("steps", r.training().steps());
                 card.put("tokens", r.training().tokens());
                 put(card, "train_before", r.trainBefore());
@@ -101,7 +101,7 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
                 card.put("tokens_per_s", Math.round(r.training().tokensPerSecond()));
                 card.put("wall_s", round((System.nanoTime() - t0) / 1e9));
                 card.put("model_dir", modelDir.toString());
-                card.put("seed", settings.seed());
+                card.put("seed", settings.schedule().seed());
                 String json = Json.MAPPER.writeValueAsString(card);
                 Files.writeString(out.resolve("run-card.json"), json + "\n");
                 System.out.println(json);

@@ -130,7 +130,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 card.put("wall_s", round((System.nanoTime() - t0) / 1e9));
                 card.put("model_dir", modelDir.toString());
                 card.put("responses", responsesFile == null ? null : responsesFile.toString());
-                card.put("seed", settings.seed());
+                card.put("seed", settings.schedule().seed());
                 card.put("threads", Runtime.getRuntime().availableProcessors());
                 String json = Json.MAPPER.writeValueAsString(card);
                 Files.writeString(out.resolve("run-card.json"), json + "\n");

@@ -31,34 +31,29 @@ public final class ClassifierTraining {
      * @param trainableBlocks last blocks trained in {@link FinetuneMode#LAST_BLOCKS} mode
      * @param lora            rank and alpha in {@link FinetuneMode#LORA} mode (ignored otherwise)
      * @param accuracyExamples examples per split for the per-epoch accuracy (0 = all)
+     * @param schedule        epochs, batch size, learning rate, weight decay, evaluation and seed
      */
-    public record Settings(FinetuneMode mode, int trainableBlocks, LoraConfig lora, int epochs, int batchSize,
-                           double learningRate, double weightDecay, int evalEvery, int evalBatches,
-                           int accuracyExamples, long seed) {
+    public record Settings(FinetuneMode mode, int trainableBlocks, LoraConfig lora, int accuracyExamples,
+                           TuningSchedule schedule) implements TuningRecipe<Settings> {
         public Settings {
             if (mode == null) throw new IllegalArgumentException("mode is required (last-block, full or lora)");
             if (mode == FinetuneMode.LORA && lora == null) throw new IllegalArgumentException("LoRA mode needs a LoraConfig");
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-            if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
             if (accuracyExamples < 0) throw new IllegalArgumentException("accuracyExamples must be >= 0, got " + accuracyExamples);
+            if (schedule == null) throw new IllegalArgumentException("schedule is required");
         }
 
         /** The book's chapter 6 recipe: last block + final norm + head, 5 epochs, batch 8, AdamW lr 5e-5, wd 0.1. */
         public static Settings book() {
-            return new Settings(FinetuneMode.LAST_BLOCKS, 1, new LoraConfig(16, 16), 5, 8, 5e-5, 0.1, 50, 5, 0, 123);
+            return new Settings(FinetuneMode.LAST_BLOCKS, 1, new LoraConfig(16, 16), 0,
+                    new TuningSchedule(5, 0, 8, 5e-5, 0.1, 50, 5, 123));
         }
 
-        public Settings withMode(FinetuneMode m) { return new Settings(m, trainableBlocks, lora, epochs, batchSize, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withTrainableBlocks(int n) { return new Settings(mode, n, lora, epochs, batchSize, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withLora(LoraConfig l) { return new Settings(mode, trainableBlocks, l, epochs, batchSize, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withEpochs(int e) { return new Settings(mode, trainableBlocks, lora, e, batchSize, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withBatchSize(int b) { return new Settings(mode, trainableBlocks, lora, epochs, b, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withLearningRate(double lr) { return new Settings(mode, trainableBlocks, lora, epochs, batchSize, lr, weightDecay, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withWeightDecay(double wd) { return new Settings(mode, trainableBlocks, lora, epochs, batchSize, learningRate, wd, evalEvery, evalBatches, accuracyExamples, seed); }
-        public Settings withEval(int every, int batches) { return new Settings(mode, trainableBlocks, lora, epochs, batchSize, learningRate, weightDecay, every, batches, accuracyExamples, seed); }
-        public Settings withAccuracyExamples(int n) { return new Settings(mode, trainableBlocks, lora, epochs, batchSize, learningRate, weightDecay, evalEvery, evalBatches, n, seed); }
-        public Settings withSeed(long s) { return new Settings(mode, trainableBlocks, lora, epochs, batchSize, learningRate, weightDecay, evalEvery, evalBatches, accuracyExamples, s); }
+        public Settings withMode(FinetuneMode m) { return new Settings(m, trainableBlocks, lora, accuracyExamples, schedule); }
+        public Settings withTrainableBlocks(int n) { return new Settings(mode, n, lora, accuracyExamples, schedule); }
+        public Settings withLora(LoraConfig l) { return new Settings(mode, trainableBlocks, l, accuracyExamples, schedule); }
+        public Settings withAccuracyExamples(int n) { return new Settings(mode, trainableBlocks, lora, n, schedule); }
+        @Override
+        public Settings withSchedule(TuningSchedule s) { return new Settings(mode, trainableBlocks, lora, accuracyExamples, s); }
     }
 
     /**
@@ -72,13 +67,13 @@ public final class ClassifierTraining {
     /** Prepares the classifier for the mode and trains it; the classifier is changed in place. */
     public static Result train(GptClassifier classifier, ClassificationDataset train, ClassificationDataset validation,
                                Settings s, List<TrainingListener> listeners) {
-        Map<String, NDArray> trainable = classifier.prepare(s.mode(), s.trainableBlocks(), s.lora(), s.seed());
+        TuningSchedule schedule = s.schedule();
+        Map<String, NDArray> trainable = classifier.prepare(s.mode(), s.trainableBlocks(), s.lora(), schedule.seed());
         Table parameters = classifier.parameterTable(trainable);
         long count = trainable.values().stream().mapToLong(a -> a.getShape().size()).sum();
-        TrainConfig config = TrainConfig.builder().maxEpochs(s.epochs()).learningRate(s.learningRate()).constantRate()
-                .weightDecay(s.weightDecay()).decay(AdamW.DecayPolicy.ALL).clipNorm(0)
-                .evalEvery(s.evalEvery()).evalBatches(s.evalBatches()).checkpointEvery(0).seed(s.seed()).build();
-        BatchSource<ClassificationBatch> trainBatches = batches(train, s.batchSize(), true, true, s.seed());
+        TrainConfig config = schedule.trainConfig().decay(AdamW.DecayPolicy.ALL).clipNorm(0).checkpointEvery(0).build();
+        int batchSize = schedule.batchSize();
+        BatchSource<ClassificationBatch> trainBatches = batches(train, batchSize, true, true, schedule.seed());
         ClassificationDataset trainSample = sample(train, s.accuracyExamples());
         ClassificationDataset valSample = validation == null ? null : sample(validation, s.accuracyExamples());
         Table accuracy = Table.create("accuracy", IntColumn.create("epoch"), LongColumn.create("step"),
@@ -90,14 +85,14 @@ public final class ClassifierTraining {
                 if (step.step() % perEpoch != 0) return;
                 accuracy.intColumn("epoch").append((int) (step.step() / perEpoch));
                 accuracy.longColumn("step").append(step.step());
-                accuracy.doubleColumn("train_accuracy").append(classifier.accuracy(trainSample, s.batchSize()));
-                accuracy.doubleColumn("val_accuracy").append(valSample == null ? Double.NaN : classifier.accuracy(valSample, s.batchSize()));
+                accuracy.doubleColumn("train_accuracy").append(classifier.accuracy(trainSample, batchSize));
+                accuracy.doubleColumn("val_accuracy").append(valSample == null ? Double.NaN : classifier.accuracy(valSample, batchSize));
             }
         };
         Trainer.Builder<ClassificationBatch> builder = Trainer.builder(classifier.parameters(),
                         new ClassificationObjective(classifier), trainBatches, config)
                 .trainable(trainable).listener(epochAccuracy);
-        if (validation != null) builder.validation(batches(validation, s.batchSize(), false, false, s.seed()));
+        if (validation != null) builder.validation(batches(validation, batchSize, false, false, schedule.seed()));
         listeners.forEach(builder::listener);
         TrainResult result = builder.build().run();
         return new Result(result, accuracy, count, parameters);

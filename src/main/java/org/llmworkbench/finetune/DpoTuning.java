@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.Json;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptModel;
-import org.llmworkbench.train.TrainConfig;
 import org.llmworkbench.train.TrainResult;
 import org.llmworkbench.train.Trainer;
 import org.llmworkbench.train.TrainingListener;
@@ -18,34 +17,24 @@ import java.util.List;
  * on the preference data's training part. Rewards, margins and preference accuracy on the training
  * and validation parts are measured before and after.
  *
- * @param beta         DPO's β (the book: 0.1)
- * @param learningRate AdamW's rate (the book: 5e-6)
- * @param weightDecay  AdamW's weight decay (the book: 0.01)
- * @param epochs       passes over the training part (the book: 1)
- * @param maxSteps     stop after this many steps (0: no limit)
- * @param batchSize    examples per step (the book: 8)
- * @param maxLength    cut sequences to this many tokens (0: the model's context length; the book: 1024)
- * @param evalEvery    evaluate the DPO loss every this many steps (the book: 5)
- * @param evalBatches  batches per evaluation, and for the before/after figures (the book: 5)
- * @param trainLimit   use only the first this many training examples (0: all)
- * @param seed         shuffling seed (the book: 123)
+ * @param beta       DPO's β (the book: 0.1)
+ * @param maxLength  cut sequences to this many tokens (0: the model's context length; the book: 1024)
+ * @param trainLimit use only the first this many training examples (0: all)
+ * @param schedule   the book's: AdamW lr 5e-6, weight decay 0.01, 1 epoch, batch 8, evaluation every 5
+ *                   steps over 5 batches (also for the before/after figures), seed 123
  */
-public record DpoTuning(double beta, double learningRate, double weightDecay, int epochs, long maxSteps, int batchSize,
-                        int maxLength, int evalEvery, int evalBatches, int trainLimit, long seed) {
+public record DpoTuning(double beta, int maxLength, int trainLimit, TuningSchedule schedule)
+        implements TuningRecipe<DpoTuning> {
 
     public DpoTuning {
         if (!(beta > 0)) throw new IllegalArgumentException("beta must be > 0, got " + beta);
-        if (!(learningRate > 0 && learningRate <= 1)) throw new IllegalArgumentException("learningRate must be in (0, 1], got " + learningRate);
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        if (maxSteps < 0 || maxLength < 0 || evalEvery < 0 || evalBatches < 0 || trainLimit < 0) {
-            throw new IllegalArgumentException("maxSteps, maxLength, evalEvery, evalBatches and trainLimit must be >= 0");
-        }
+        if (maxLength < 0 || trainLimit < 0) throw new IllegalArgumentException("maxLength and trainLimit must be >= 0");
+        if (schedule == null) throw new IllegalArgumentException("schedule is required");
     }
 
     /** The book's settings: β 0.1, AdamW lr 5e-6, wd 0.01, 1 epoch, batch 8. */
     public static DpoTuning book() {
-        return new DpoTuning(0.1, 5e-6, 0.01, 1, 0, 8, 1024, 5, 5, 0, 123);
+        return new DpoTuning(0.1, 1024, 0, new TuningSchedule(1, 0, 8, 5e-6, 0.01, 5, 5, 123));
     }
 
     /**
@@ -54,7 +43,7 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
      * README); sequences cut to the model's context, evaluation every 20 steps.
      */
     public static DpoTuning workshop() {
-        return new DpoTuning(0.1, 5e-6, 0.01, 1, 0, 8, 0, 20, 5, 0, 123);
+        return new DpoTuning(0.1, 0, 0, new TuningSchedule(1, 0, 8, 5e-6, 0.01, 20, 5, 123));
     }
 
     public static DpoTuning preset(String name) {
@@ -65,21 +54,10 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
         };
     }
 
-    public DpoTuning withBeta(double v) { return new DpoTuning(v, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
-    public DpoTuning withLearningRate(double v) { return new DpoTuning(beta, v, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
-    public DpoTuning withEpochs(int v) { return new DpoTuning(beta, learningRate, weightDecay, v, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
-    public DpoTuning withMaxSteps(long v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, v, batchSize, maxLength, evalEvery, evalBatches, trainLimit, seed); }
-    public DpoTuning withBatchSize(int v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, v, maxLength, evalEvery, evalBatches, trainLimit, seed); }
-    public DpoTuning withEval(int every, int batches) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, every, batches, trainLimit, seed); }
-    public DpoTuning withTrainLimit(int v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, v, seed); }
-    public DpoTuning withSeed(long v) { return new DpoTuning(beta, learningRate, weightDecay, epochs, maxSteps, batchSize, maxLength, evalEvery, evalBatches, trainLimit, v); }
-
-    public TrainConfig trainConfig() {
-        TrainConfig.Builder b = TrainConfig.builder().maxEpochs(epochs).learningRate(learningRate).constantRate()
-                .weightDecay(weightDecay).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
-        if (maxSteps > 0) b.maxSteps(maxSteps);
-        return b.build();
-    }
+    public DpoTuning withBeta(double v) { return new DpoTuning(v, maxLength, trainLimit, schedule); }
+    public DpoTuning withTrainLimit(int v) { return new DpoTuning(beta, maxLength, v, schedule); }
+    @Override
+    public DpoTuning withSchedule(TuningSchedule s) { return new DpoTuning(beta, maxLength, trainLimit, s); }
 
     /** Before and after, on the training and the validation part. */
     public record Result(InstructionModel tuned, TrainResult training, DpoObjective.Evaluation trainBefore,
@@ -116,8 +94,8 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
         int context = model.model().config().contextLength();
         PreferenceCollate collate = PreferenceCollate.book().withMaxLength(maxLength == 0 ? context : Math.min(maxLength, context));
         List<PreferenceCollate.Sample> samples = PreferenceCollate.encodeAll(model.tokenizer(), model.format(), examples);
-        return training ? InstructionBatches.training(samples, batchSize, seed, collate::collate)
-                : InstructionBatches.inOrder(samples, batchSize, collate::collate);
+        return training ? InstructionBatches.training(samples, schedule.batchSize(), schedule.seed(), collate::collate)
+                : InstructionBatches.inOrder(samples, schedule.batchSize(), collate::collate);
     }
 
     /**
@@ -134,12 +112,12 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
         GptModel policy = InstructionModel.copy(start.model(), 0.0);
         try {
             DpoObjective dpo = new DpoObjective(policy, start.model(), beta);
-            DpoObjective.Evaluation trainBefore = dpo.evaluate(train, evalBatches);
-            DpoObjective.Evaluation valBefore = dpo.evaluate(validation, evalBatches);
+            DpoObjective.Evaluation trainBefore = dpo.evaluate(train, schedule.evalBatches());
+            DpoObjective.Evaluation valBefore = dpo.evaluate(validation, schedule.evalBatches());
             ObjectNode meta = Json.MAPPER.createObjectNode().put("kind", "dpo").put("start", start.name())
                     .put("beta", beta).put("prompt_format", start.format().id());
             PreferenceData.Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);
-            Trainer.Builder<PreferenceCollate.Batch> b = Trainer.builder(policy.parameters(), dpo, train, trainConfig())
+            Trainer.Builder<PreferenceCollate.Batch> b = Trainer.builder(policy.parameters(), dpo, train, schedule.trainConfig().build())
                     .validation(validation).meta(meta)
                     .sampler(step -> Responses.respond(policy, start.tokenizer(), start.format(), probe.instruction(),
                             probe.input(), GenerationConfig.greedy(35)));
@@ -147,8 +125,8 @@ public record DpoTuning(double beta, double learningRate, double weightDecay, in
             listeners.forEach(b::listener);
             TrainResult result = b.build().run();
             InstructionModel tuned = new InstructionModel(policy, start.tokenizer(), start.format(), start.name() + "+dpo");
-            return new Result(tuned, result, trainBefore, valBefore, dpo.evaluate(train, evalBatches),
-                    dpo.evaluate(validation, evalBatches));
+            return new Result(tuned, result, trainBefore, valBefore, dpo.evaluate(train, schedule.evalBatches()),
+                    dpo.evaluate(validation, schedule.evalBatches()));
         } catch (RuntimeException e) {
             policy.close();
             throw e;

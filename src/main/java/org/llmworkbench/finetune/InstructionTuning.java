@@ -13,7 +13,6 @@ import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.text.Tokenizer;
 import org.llmworkbench.train.LanguageModelObjective;
-import org.llmworkbench.train.TrainConfig;
 import org.llmworkbench.train.TrainResult;
 import org.llmworkbench.train.Trainer;
 import org.llmworkbench.train.TrainingListener;
@@ -35,36 +34,27 @@ import java.util.Locale;
  * @param format        the prompt format
  * @param maskPrompt    learn only the answers' tokens (the book's exercise 7.2)
  * @param maxLength     cut batches to this many tokens (0: the model's context length)
- * @param batchSize     examples per optimizer step
- * @param epochs        passes over the training split
- * @param maxSteps      stop after this many steps even within the epochs (0: no limit)
- * @param learningRate  AdamW's rate (constant, as in the book)
- * @param weightDecay   AdamW's weight decay
  * @param dropRate      dropout while tuning (the book: 0)
- * @param evalEvery     evaluate every this many steps (the book: 5)
- * @param evalBatches   batches per evaluation (the book: 5)
  * @param trainLimit    use only the first this many training examples (0: all; smoke runs)
- * @param seed          shuffling and dropout seed (the book: 123)
+ * @param schedule      epochs, batch size, AdamW's (constant) rate and weight decay, evaluation (the book:
+ *                      every 5 steps over 5 batches) and the shuffling and dropout seed (the book: 123)
  */
 public record InstructionTuning(String name, String baseModel, Format format, boolean maskPrompt, int maxLength,
-                                int batchSize, int epochs, long maxSteps, double learningRate, double weightDecay,
-                                double dropRate, int evalEvery, int evalBatches, int trainLimit, long seed) {
+                                double dropRate, int trainLimit, TuningSchedule schedule)
+        implements TuningRecipe<InstructionTuning> {
 
     public InstructionTuning {
         if (format == null) throw new IllegalArgumentException("format is required (alpaca or phi3)");
         if (maxLength < 0) throw new IllegalArgumentException("maxLength must be >= 0 (0 = context length), got " + maxLength);
-        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0 = no limit), got " + maxSteps);
-        if (!(learningRate > 0 && learningRate <= 1)) throw new IllegalArgumentException("learningRate must be in (0, 1], got " + learningRate);
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         if (!(dropRate >= 0 && dropRate < 1)) throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
         if (trainLimit < 0) throw new IllegalArgumentException("trainLimit must be >= 0 (0 = all), got " + trainLimit);
+        if (schedule == null) throw new IllegalArgumentException("schedule is required");
     }
 
     /** The book's recipe: GPT-2 medium, Alpaca, AdamW lr 5e-5, wd 0.1, 2 epochs, batch 8, no dropout (val loss 3.76 → 0.66). */
     public static InstructionTuning book() {
-        return new InstructionTuning("book", "gpt2-medium", Format.ALPACA, false, 1024, 8, 2, 0, 5e-5, 0.1, 0.0, 5, 5, 0, 123);
+        return new InstructionTuning("book", "gpt2-medium", Format.ALPACA, false, 1024, 0.0, 0,
+                new TuningSchedule(2, 0, 8, 5e-5, 0.1, 5, 5, 123));
     }
 
     /**
@@ -75,7 +65,8 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
      * reaches 2.26 and answers.
      */
     public static InstructionTuning workshop() {
-        return new InstructionTuning("workshop", "workshop-base", Format.ALPACA, false, 0, 8, 2, 0, 1e-3, 0.1, 0.0, 20, 5, 0, 123);
+        return new InstructionTuning("workshop", "workshop-base", Format.ALPACA, false, 0, 0.0, 0,
+                new TuningSchedule(2, 0, 8, 1e-3, 0.1, 20, 5, 123));
     }
 
     /** {@code book} or {@code workshop}. */
@@ -87,27 +78,16 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
         };
     }
 
-    public InstructionTuning withFormat(Format v) { return new InstructionTuning(name, baseModel, v, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withMaskPrompt(boolean v) { return new InstructionTuning(name, baseModel, format, v, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withEpochs(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, v, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withMaxSteps(long v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, v, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withBatchSize(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, v, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withLearningRate(double v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, v, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, seed); }
-    public InstructionTuning withEval(int every, int batches) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, every, batches, trainLimit, seed); }
-    public InstructionTuning withTrainLimit(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, v, seed); }
-    public InstructionTuning withSeed(long v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, batchSize, epochs, maxSteps, learningRate, weightDecay, dropRate, evalEvery, evalBatches, trainLimit, v); }
+    public InstructionTuning withFormat(Format v) { return new InstructionTuning(name, baseModel, v, maskPrompt, maxLength, dropRate, trainLimit, schedule); }
+    public InstructionTuning withMaskPrompt(boolean v) { return new InstructionTuning(name, baseModel, format, v, maxLength, dropRate, trainLimit, schedule); }
+    public InstructionTuning withTrainLimit(int v) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, dropRate, v, schedule); }
+    @Override
+    public InstructionTuning withSchedule(TuningSchedule s) { return new InstructionTuning(name, baseModel, format, maskPrompt, maxLength, dropRate, trainLimit, s); }
 
     /** The collate for a model with this context length. */
     public InstructionCollate collate(int contextLength) {
         int cap = maxLength == 0 ? contextLength : Math.min(maxLength, contextLength);
         return new InstructionCollate(InstructionCollate.END_OF_TEXT, maskPrompt, cap);
-    }
-
-    public TrainConfig trainConfig() {
-        TrainConfig.Builder b = TrainConfig.builder().maxEpochs(epochs).learningRate(learningRate).constantRate()
-                .weightDecay(weightDecay).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
-        if (maxSteps > 0) b.maxSteps(maxSteps);
-        return b.build();
     }
 
     /**
@@ -137,10 +117,10 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
         List<Example> trainExamples = trainLimit > 0 && trainLimit < split.train().size()
                 ? split.train().subList(0, trainLimit) : split.train();
         InstructionCollate collate = collate(base.config().contextLength());
-        var train = InstructionBatches.training(InstructionCollate.encodeAll(tokenizer, format, trainExamples), batchSize, seed,
+        var train = InstructionBatches.training(InstructionCollate.encodeAll(tokenizer, format, trainExamples), schedule.batchSize(), schedule.seed(),
                 collate::collate);
         var validation = InstructionBatches.inOrder(InstructionCollate.encodeAll(tokenizer, format, split.validation()),
-                batchSize, collate::collate);
+                schedule.batchSize(), collate::collate);
         double baseVal = meanLoss(base, validation);
         GptModel model = InstructionModel.copy(base, dropRate);
         try {
@@ -148,7 +128,7 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
             ObjectNode meta = json.createObjectNode().put("kind", "instruction-tuning").put("preset", name)
                     .put("base", baseName).put("prompt_format", format.id());
             Example probe = split.validation().isEmpty() ? trainExamples.get(0) : split.validation().get(0);
-            Trainer.Builder<Batch> b = Trainer.builder(model.parameters(), new LanguageModelObjective(model), train, trainConfig())
+            Trainer.Builder<Batch> b = Trainer.builder(model.parameters(), new LanguageModelObjective(model), train, schedule.trainConfig().build())
                     .validation(validation).meta(meta)
                     .sampler(step -> Responses.respond(model, tokenizer, format, probe.instruction(), probe.input(),
                             GenerationConfig.greedy(35)));

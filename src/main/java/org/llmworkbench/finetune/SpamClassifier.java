@@ -57,9 +57,9 @@ public final class SpamClassifier {
      */
     public static Outcome finetune(GptModel base, String tokenizerName, Data data, ClassifierTraining.Settings settings,
                                    List<TrainingListener> listeners) {
-        GptClassifier model = new GptClassifier(base, SmsSpam.LABELS.size(), settings.seed());
+        GptClassifier model = new GptClassifier(base, SmsSpam.LABELS.size(), settings.schedule().seed());
         Classifier classifier = new Classifier(model, tokenizerName, SmsSpam.LABELS, data.train().padId());
-        int b = settings.batchSize();
+        int b = settings.schedule().batchSize();
         double[] before = {model.accuracy(data.train(), b), model.accuracy(data.validation(), b), model.accuracy(data.test(), b)};
         ClassifierTraining.Result result = ClassifierTraining.train(model, data.train(), data.validation(), settings, listeners);
         return new Outcome(classifier, result, before, classifier.predict(data.train(), b),

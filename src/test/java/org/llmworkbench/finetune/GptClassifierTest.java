@@ -78,9 +78,9 @@ class GptClassifierTest {
         ClassificationDataset data = synthetic(64, 11);
         try (GptClassifier c = new GptClassifier(GptModel.create(TINY, 1), 2, 2)) {
             double[] before = c.probabilities(data, 16).get(0);
-            ClassifierTraining.Settings s = new ClassifierTraining.Settings(FinetuneMode.LORA, 0, new LoraConfig(4, 8), 1, 8,
-                    1e-2, 0.0, 0, 0, 0, 5);
-            c.prepare(s.mode(), 0, s.lora(), s.seed());
+            ClassifierTraining.Settings s = new ClassifierTraining.Settings(FinetuneMode.LORA, 0, new LoraConfig(4, 8), 0,
+                    new TuningSchedule(1, 0, 8, 1e-2, 0.0, 0, 0, 5));
+            c.prepare(s.mode(), 0, s.lora(), s.schedule().seed());
             assertThat(c.probabilities(data, 16).get(0)).containsExactly(before, within(1e-6)); // B = 0
             c.mergeAdapters(); // nothing trained yet: merging changes nothing
             assertThat(c.probabilities(data, 16).get(0)).containsExactly(before, within(1e-6));
@@ -89,7 +89,7 @@ class GptClassifierTest {
             float[] w = c.model().parameters().get("trf_blocks.1.ff.layers.0.weight").toFloatArray();
             float[] headW = c.headParameters().get("cls_head.weight").toFloatArray();
             ClassifierTraining.Result r = ClassifierTraining.train(c, data, null, new ClassifierTraining.Settings(FinetuneMode.LORA, 0,
-                    new LoraConfig(4, 8), 2, 8, 1e-2, 0.0, 0, 0, 0, 5), List.of());
+                    new LoraConfig(4, 8), 0, new TuningSchedule(2, 0, 8, 1e-2, 0.0, 0, 0, 5)), List.of());
             assertThat(r.training().steps()).isEqualTo(16);
             assertThat(c.model().parameters().get("trf_blocks.1.ff.layers.0.weight").toFloatArray()).containsExactly(w);
             assertThat(c.headParameters().get("cls_head.weight").toFloatArray()).containsExactly(headW);
@@ -113,7 +113,7 @@ class GptClassifierTest {
             float[] first = c.model().parameters().get("trf_blocks.0.ff.layers.0.weight").toFloatArray();
             float[] last = c.model().parameters().get("trf_blocks.2.ff.layers.0.weight").toFloatArray();
             ClassifierTraining.Result r = ClassifierTraining.train(c, train, val,
-                    new ClassifierTraining.Settings(FinetuneMode.LAST_BLOCKS, 2, null, 8, 8, 2e-3, 0.0, 20, 0, 0, 7), List.of());
+                    new ClassifierTraining.Settings(FinetuneMode.LAST_BLOCKS, 2, null, 0, new TuningSchedule(8, 0, 8, 2e-3, 0.0, 20, 0, 7)), List.of());
             assertThat(r.accuracy().rowCount()).isEqualTo(8);
             // 160 random messages: it learns (chance is 0.5) and starts to memorize, as a small training set does
             assertThat(r.accuracy().doubleColumn("train_accuracy").get(7)).isGreaterThanOrEqualTo(0.85);
