@@ -57,6 +57,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "1", description = "With --pytorch: alternate ours and PyTorch's twin this many times per case; the ratio reported is the median (machines vary by 15-20%% between runs).")
     int rounds;
 
+    @Option(names = "--twin-openmp", defaultValue = "default",
+            description = "OpenMP waiting for PyTorch's twin: default (PyTorch's own, spinning; faster for it here) or ours (passive, short spin) (default ${DEFAULT-VALUE}).")
+    String twinOpenMp;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for --pytorch.")
     String python;
 
@@ -80,11 +84,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        if (!twinOpenMp.equals("default") && !twinOpenMp.equals("ours")) {
+            throw new IllegalArgumentException("--twin-openmp must be default or ours, got '" + twinOpenMp + "'");
+        }
         JsonLine json = JsonLine.command("bench train")
                 .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
                 .put("blas", org.llmworkbench.model.NativeBlas.describe())
                 .put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")))
-                .put("openmp", openMpSettings());
+                .put("openmp", openMpSettings())
+                .put("twin_openmp", twinOpenMp);
         Map<String, Map<String, Object>> oursByCase = new LinkedHashMap<>();
         for (String c : cases) {
             Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
@@ -194,7 +202,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
         builder.environment().remove("GLIBC_TUNABLES"); // PyTorch as its users run it: glibc's default malloc
-        builder.environment().putAll(openMpSettings()); // but OpenMP waits as ours do: the same cores, the same rules
+        if (twinOpenMp.equals("ours")) {
+            builder.environment().putAll(openMpSettings()); // OpenMP waits as ours do
+        } else { // as its users run it: OpenMP's default waiting (spins), faster for PyTorch on this machine
+            builder.environment().remove("OMP_WAIT_POLICY");
+            builder.environment().remove("GOMP_SPINCOUNT");
+        }
         Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);

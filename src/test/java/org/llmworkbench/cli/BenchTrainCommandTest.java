@@ -29,6 +29,14 @@ class BenchTrainCommandTest {
         assertThat(c.get("model").asText()).contains("vocabSize=65").contains("activation=GELU]");
         assertThat(c.get("final_loss").asDouble()).isCloseTo(Math.log(65), within(0.5));
         assertThat(run.lastJson().get("openmp").get("OMP_WAIT_POLICY").asText()).isNotEmpty();
+        assertThat(run.lastJson().get("twin_openmp").asText()).isEqualTo("default");
+    }
+
+    @Test
+    void anUnknownTwinOpenMpSettingIsRefused() {
+        CliRun run = CliRun.of("bench", "train", "--cases", "char", "--twin-openmp", "fast", "--pytorch");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.out() + run.err()).contains("--twin-openmp must be default or ours, got 'fast'");
     }
 
     @Test
