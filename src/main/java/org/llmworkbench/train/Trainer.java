@@ -236,18 +236,17 @@ public final class Trainer<B> {
     private double backward(B batch) {
         try (NDManager scope = anyParameter().getManager().newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            Objective.TrainingLoss loss;
+            NDArray loss;
             try (NDManager forward = scope.newSubManager()) {
-                loss = objective.trainingLoss(forward, batch);
-                loss.differentiable().attach(scope);
+                loss = objective.loss(forward, batch, true);
+                loss.attach(scope);
             } // the forward pass's arrays are released before backward; autograd still holds what it needs
-            float value = loss.value();
+            float value = loss.getFloat();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("the training loss became " + value
                         + ": lower the learning rate or turn on gradient clipping (clipNorm)");
             }
-            NDArray differentiable = loss.differentiable();
-            collector.backward(config.gradAccumulation() == 1 ? differentiable : differentiable.div(config.gradAccumulation()));
+            collector.backward(config.gradAccumulation() == 1 ? loss : loss.div(config.gradAccumulation()));
             return value;
         }
     }
