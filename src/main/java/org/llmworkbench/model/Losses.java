@@ -34,18 +34,26 @@ public final class Losses {
                     + logits.getShape() + ": expected one target per position (" + positions + ")");
         }
         NDArray flatTargets = targets.reshape(positions).toType(DataType.INT64, false);
-        long[] values = flatTargets.toLongArray();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != ignoreIndex && (values[i] < 0 || values[i] >= vocab)) {
-                throw new IllegalArgumentException("target " + values[i] + " at flat position " + i
-                        + " is outside the vocabulary [0, " + vocab + ") and is not the ignore index " + ignoreIndex);
-            }
-        }
+        checkTargets(flatTargets.toLongArray(), vocab, ignoreIndex);
         NDArray keep = flatTargets.neq(ignoreIndex);
         NDArray safeTargets = flatTargets.mul(keep.toType(DataType.INT64, false));
         NDArray logProbs = logits.reshape(positions, vocab).logSoftmax(-1);
         NDArray picked = logProbs.gather(safeTargets.reshape(positions, 1), 1).reshape(positions);
         NDArray weights = keep.toType(DataType.FLOAT32, false);
         return picked.mul(weights).sum().neg().div(weights.sum());
+    }
+
+    /** Fails unless every target is a vocabulary id or the ignore index; returns how many count. */
+    public static int checkTargets(long[] targets, long vocab, int ignoreIndex) {
+        int kept = 0;
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] == ignoreIndex) continue;
+            if (targets[i] < 0 || targets[i] >= vocab) {
+                throw new IllegalArgumentException("target " + targets[i] + " at flat position " + i
+                        + " is outside the vocabulary [0, " + vocab + ") and is not the ignore index " + ignoreIndex);
+            }
+            kept++;
+        }
+        return kept;
     }
 }

@@ -22,6 +22,23 @@ public interface Objective<B> {
      */
     NDArray loss(NDManager scope, B batch, boolean training);
 
+    /**
+     * One training batch's loss: the value to report and a scalar for autograd whose gradient is the
+     * loss's. The two are the same array unless an objective works part of the gradient out itself
+     * (as {@link LanguageModelObjective} does for the output head, see {@link FusedHeadLoss}). Same
+     * scope rules as {@link #loss}.
+     */
+    default TrainingLoss trainingLoss(NDManager scope, B batch) {
+        NDArray loss = loss(scope, batch, true);
+        return new TrainingLoss(loss.getFloat(), loss);
+    }
+
+    /**
+     * @param value          the batch's mean loss
+     * @param differentiable what backward starts from: its gradient is the loss's gradient
+     */
+    record TrainingLoss(float value, NDArray differentiable) {}
+
     /** Tokens this batch feeds the model (for tokens seen and tokens/s). */
     long tokens(B batch);
 }

@@ -236,17 +236,18 @@ public final class Trainer<B> {
     private double backward(B batch) {
         try (NDManager scope = anyParameter().getManager().newSubManager();
              GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss;
+            Objective.TrainingLoss loss;
             try (NDManager forward = scope.newSubManager()) {
-                loss = objective.loss(forward, batch, true);
-                loss.attach(scope);
+                loss = objective.trainingLoss(forward, batch);
+                loss.differentiable().attach(scope);
             } // the forward pass's arrays are released before backward; autograd still holds what it needs
-            float value = loss.getFloat();
+            float value = loss.value();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("the training loss became " + value
                         + ": lower the learning rate or turn on gradient clipping (clipNorm)");
             }
-            collector.backward(config.gradAccumulation() == 1 ? loss : loss.div(config.gradAccumulation()));
+            NDArray differentiable = loss.differentiable();
+            collector.backward(config.gradAccumulation() == 1 ? differentiable : differentiable.div(config.gradAccumulation()));
             return value;
         }
     }
