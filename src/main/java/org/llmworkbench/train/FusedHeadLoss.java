@@ -56,9 +56,15 @@ public final class FusedHeadLoss {
             rowScale[i] = counts ? 1f / counted : 0f;
         }
 
+        // Every array below must belong to the step's scope. NDArray operations put their result in
+        // the manager of the array they are called on, and the head lives in the model's manager for
+        // good: head.stopGradient() or head.mul(...) would leave a handle (or a [vocab, width] product)
+        // there on every step. So: detach the head, move that handle into the scope, and call
+        // operations on scope arrays only.
         NDManager manager = hidden.getManager();
         NDArray h0 = h.stopGradient();
         NDArray w0 = head.stopGradient();
+        w0.attach(manager);
         NDArray logits = h0.matMul(w0.transpose());
         NDArray probs = logits.softmax(-1);
         NDArray cells = manager.create(targetCells);
@@ -79,7 +85,7 @@ public final class FusedHeadLoss {
         NDArray dw = probs.transpose().matMul(h0);
         flat.close();
         probs.close();
-        NDArray differentiable = h.mul(dh).sum().add(head.mul(dw).sum());
+        NDArray differentiable = h.mul(dh).sum().add(dw.mul(head).sum());
         return new Objective.TrainingLoss((float) loss, differentiable);
     }
 

@@ -120,8 +120,11 @@ class FusedHeadLossTest {
             for (boolean tied : new boolean[]{false, true}) {
                 try (GptModel model = GptModel.create(TrainerTest.TINY.withTiedHead(tied), 5)) {
                     LanguageModelObjective lm = new LanguageModelObjective(model);
-                    Objective<Batch> objective = fused ? lm : new Objective<>() {
+                    Objective<Batch> objective = new Objective<>() {
                         public NDArray loss(NDManager scope, Batch batch, boolean training) { return lm.loss(scope, batch, training); }
+                        public TrainingLoss trainingLoss(NDManager scope, Batch batch) {
+                            return fused ? lm.fusedTrainingLoss(scope, batch) : Objective.super.trainingLoss(scope, batch);
+                        }
                         public long tokens(Batch batch) { return lm.tokens(batch); }
                     };
                     TrainConfig config = TrainConfig.builder().maxSteps(8).learningRate(3e-3).clipNorm(1.0).seed(11).build();
@@ -137,6 +140,39 @@ class FusedHeadLossTest {
             assertThat(fused[7]).isLessThan(fused[0]);
             for (int i = 0; i < fused.length; i++) assertThat(fused[i]).isCloseTo(plain[i], within(2e-4));
         }
+    }
+
+    /**
+     * A step leaves nothing behind in the manager that owns the head (the model's, for good): every
+     * array the fused loss makes belongs to the step's scope. (An earlier version multiplied on the
+     * head itself and left a [vocab, width] product there per step: +25 MB a step for case (a).)
+     */
+    @Test
+    void aFusedStepLeavesNothingInTheHeadsManager() {
+        try (NDManager owner = NDManager.newBaseManager()) {
+            NDArray head = owner.randomNormal(0, 0.1f, new Shape(40, 8), DataType.FLOAT32);
+            head.setRequiresGradient(true);
+            int before = owner.getManagedArrays().size();
+            for (int step = 0; step < 3; step++) {
+                try (NDManager scope = owner.newSubManager();
+                     GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray leaf = scope.randomNormal(new Shape(2, 5, 8));
+                    leaf.setRequiresGradient(true);
+                    NDArray targets = scope.create(new long[]{1, 2, 3, 4, 5, 6, 7, 8, 9, -100}, new Shape(2, 5));
+                    gc.backward(FusedHeadLoss.of(leaf.mul(1f), head, targets, Losses.IGNORE_INDEX).differentiable());
+                }
+            }
+            assertThat(owner.getManagedArrays()).hasSize(before);
+        }
+    }
+
+    /** The fused head is taken for big logits only: case (a) yes; shakespeare-char, gpt2-small at batch 2 × 256 no. */
+    @Test
+    void theFusedHeadIsTakenWhereItPays() {
+        assertThat(LanguageModelObjective.fusedHeadPays(8 * 128, 50_257, 128)).isTrue();
+        assertThat(LanguageModelObjective.fusedHeadPays(12 * 64, 65, 128)).isFalse();
+        assertThat(LanguageModelObjective.fusedHeadPays(2 * 256, 50_257, 768)).isFalse();
+        assertThat(LanguageModelObjective.fusedHeadPays(8 * 1024, 50_257, 768)).isTrue();
     }
 
     static void assertClose(float[] actual, float[] expected, double tolerance) {
