@@ -126,6 +126,11 @@ public final class NotebookEngine implements AutoCloseable {
         return retired.kept();
     }
 
+    /** How many compiled classes JShell's file manager keeps (javac lists them all in every compilation; -1 when unseen). */
+    int keptClassFiles() {
+        return retired.classFilesKept();
+    }
+
     /** How many snippets JShell still holds as active (each later snippet is compiled against them all). */
     long activeSnippets() {
         return shell.snippets().filter(sn -> shell.status(sn).isActive()).count();

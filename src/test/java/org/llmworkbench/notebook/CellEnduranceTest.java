@@ -35,17 +35,36 @@ class CellEnduranceTest {
         assertThat(run("int base = 7;\nint twice(int x) { return 2 * x; }\nrecord Pair(int a, int b) {}").isOk()).isTrue();
         long before = engine.activeSnippets();
         int wrappers = 0;
+        int classFiles = 0;
         for (int i = 0; i < 60; i++) {
             String v = "v" + (i % 20);
             assertThat(run("int " + v + " = " + i + ";\n" + v + " * 2").value().plainText()).isEqualTo(String.valueOf(2 * i));
             if (i == 19) assertThat(engine.activeSnippets() - before).as("20 variables; the temporaries ($N) are gone").isEqualTo(20);
-            if (i == 39) wrappers = engine.keptWrappers();
+            if (i == 39) {
+                wrappers = engine.keptWrappers();
+                classFiles = engine.keptClassFiles();
+            }
         }
         // re-running them changes neither what JShell compiles against nor how much wrapper source it keeps
         assertThat(engine.activeSnippets() - before).isEqualTo(20);
         assertThat(wrappers).isPositive();
         assertThat(engine.keptWrappers()).isEqualTo(wrappers);
+        // nor how many class files javac lists in every compilation (JShell alone keeps all of them: +40 here)
+        assertThat(classFiles).isPositive();
+        assertThat(engine.keptClassFiles()).isEqualTo(classFiles);
         assertThat(run("twice(base) + new Pair(v3, 1).a()").value().plainText()).isEqualTo(String.valueOf(14 + 43));
+    }
+
+    @Test
+    void aRedefinedClassWithNestedClassesAndLambdasStillWorksAfterItsOldClassFilesGo() {
+        assertThat(run("class Box { int v = 1; Runnable r = () -> {}; class Inner { int w = 3; } }\nBox box = new Box();").isOk()).isTrue();
+        assertThat(run("int peek(Box b) { return b.v + b.new Inner().w; }\npeek(box)").value().plainText()).isEqualTo("4");
+        int before = engine.keptClassFiles();
+        assertThat(run("class Box { int v = 10; Runnable r = () -> {}; class Inner { int w = 30; } }").isOk()).isTrue();
+        // the method and the variable are recompiled against the new Box; the old Box's classes are gone
+        assertThat(run("peek(new Box())").value().plainText()).isEqualTo("40");
+        assertThat(run("box = new Box();\nbox.r.run();\npeek(box)").value().plainText()).isEqualTo("40");
+        assertThat(engine.keptClassFiles()).isLessThanOrEqualTo(before);
     }
 
     @Test
