@@ -50,15 +50,15 @@ public final class KernelCommand implements Runnable {
         @Mixin
         KernelJvmOptions jvm;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Datasets folder the kernel's notebooks read.")
-        Path dataDir;
+        @Mixin
+        DataDirOption dataDir;
 
         @Option(names = "--no-cds", description = "Don't record a class-data archive (it makes the kernel start faster).")
         boolean noCds;
 
         @Override
         public Integer call() throws Exception {
-            KernelSpec.Options o = jvm.applyTo(KernelSpec.Options.defaults().withName(name).withDataDir(dataDir));
+            KernelSpec.Options o = jvm.applyTo(KernelSpec.Options.defaults().withName(name).withDataDir(dataDir.dataDir));
             KernelSpec spec = KernelSpec.forWorkbench(o);
             Path kernels = where.prefix != null ? KernelsDir.prefix(where.prefix)
                     : where.sysPrefix ? KernelsDir.sysPrefix(System.getenv())
