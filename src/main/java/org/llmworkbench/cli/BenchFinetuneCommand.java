@@ -9,6 +9,7 @@ import org.llmworkbench.model.GptModel;
 import org.llmworkbench.text.Tokenizers;
 import org.llmworkbench.train.PretrainPreset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -27,11 +28,8 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
             description = "Model shape: workshop-base (the offline base's shape) or a model preset such as gpt2-small (default ${DEFAULT-VALUE}).")
     String shape;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Timed optimizer steps per mode (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
-    int warmup;
+    @Mixin
+    TimedStepsOptions timing;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Messages per batch (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -41,20 +39,20 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
+        timing.check();
         GptConfig config = GptConfig.isPreset(shape) ? GptConfig.preset(shape) : PretrainPreset.named(shape).model();
         SpamClassifier.Data data = SpamClassifier.data(Tokenizers.forName("gpt2"), config.contextLength(), 123);
         JsonLine json = JsonLine.command("bench finetune")
                 .put("shape", shape)
                 .put("batch_size", batchSize)
-                .put("steps", steps)
+                .put("steps", timing.steps)
                 .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
                 .put("blas", org.llmworkbench.model.NativeBlas.describe());
         for (FinetuneMode mode : FinetuneMode.values()) {
             ClassifierTraining.Settings s = ClassifierTraining.Settings.book().withMode(mode).withLora(new LoraConfig(loraRank, loraRank))
                     .withEpochs(1).withBatchSize(batchSize).withEval(0, 0);
-            if (warmup > 0) run(config, data.withTrainingMessages(warmup * batchSize), s);
-            ClassifierTraining.Result r = run(config, data.withTrainingMessages(steps * batchSize), s);
+            if (timing.warmup > 0) run(config, data.withTrainingMessages(timing.warmup * batchSize), s);
+            ClassifierTraining.Result r = run(config, data.withTrainingMessages(timing.steps * batchSize), s);
             double rate = r.training().tokensPerSecond();
             System.out.printf("%-10s %,12d trainable  %,8.0f tokens/s%n", mode.cliName(), r.trainable(), rate);
             json.put(mode.cliName().replace('-', '_') + "_tokens_per_s", Math.round(rate));

@@ -12,6 +12,7 @@ import org.llmworkbench.kernel.ClassDataArchive;
 import org.llmworkbench.kernel.KernelBenchmark;
 import org.llmworkbench.kernel.KernelSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code workbench bench kernel}: kernel cold start and per-cell overhead over the Jupyter protocol. */
@@ -25,11 +26,8 @@ public final class BenchKernelCommand implements Callable<Integer> {
     @Option(names = "--cells", paramLabel = "N", description = "Trivial cells timed per kernel (default: ${DEFAULT-VALUE}).")
     int cells = 50;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads for the kernel (default: cores).")
-    Integer threads;
-
-    @Option(names = "--classpath", paramLabel = "CP", description = "Class path for the kernel JVM (default: this one's).")
-    String classpath;
+    @Mixin
+    KernelJvmOptions jvm;
 
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "Extra JVM option for the kernel (repeatable).")
     List<String> jvmOptions = new ArrayList<>();
@@ -47,9 +45,7 @@ public final class BenchKernelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KernelSpec.Options k = KernelSpec.Options.defaults();
-        if (threads != null) k = k.withThreads(threads);
-        if (classpath != null) k = k.withClasspath(classpath);
+        KernelSpec.Options k = jvm.applyTo(KernelSpec.Options.defaults());
         List<String> extra = new ArrayList<>(jvmOptions);
         if (soak != null) return soak(k, extra);
         Path archiveDir = null;

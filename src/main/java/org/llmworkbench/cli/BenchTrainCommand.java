@@ -14,6 +14,7 @@ import org.llmworkbench.train.TrainResult;
 import org.llmworkbench.train.Trainer;
 import org.llmworkbench.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -42,11 +43,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--cases", split = ",", defaultValue = "a,b", description = "a (4x128, ctx 128, batch 8), b (gpt2-small, ctx 256, batch 2), char (shakespeare-char's 4x128, 65 characters, ctx 64, batch 12, no dropout).")
     List<String> cases;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per case after warm-up (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
-    int warmup;
+    @Mixin
+    TimedStepsOptions timing;
 
     @Option(names = "--drift-steps", defaultValue = "200", description = "Steps of case a over which RSS drift is measured (0 = skip).")
     int driftSteps;
@@ -83,6 +81,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        timing.check();
         if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         if (!twinOpenMp.equals("default") && !twinOpenMp.equals("ours")) {
             throw new IllegalArgumentException("--twin-openmp must be default or ours, got '" + twinOpenMp + "'");
@@ -95,7 +94,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 .put("twin_openmp", twinOpenMp);
         Map<String, Map<String, Object>> oursByCase = new LinkedHashMap<>();
         for (String c : cases) {
-            Map<String, Object> ours = run(c, warmup + steps, c.equals("a") ? driftSteps : 0);
+            Map<String, Object> ours = run(c, timing.warmup + timing.steps, c.equals("a") ? driftSteps : 0);
             System.out.printf("case %s (llm-workbench): %,.0f tokens/s, peak RSS %.0f MB%s%n", c, ours.get("tokens_per_s"),
                     ((Number) ours.get("peak_rss_mb")).doubleValue(),
                     ours.containsKey("rss_drift_pct") ? String.format(", RSS drift %.1f%% over %d steps", ours.get("rss_drift_pct"), driftSteps) : "");
@@ -109,7 +108,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 List<Object> roundFigures = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     // later rounds alternate a fresh run of ours with a fresh twin: the machine's drift hits both
-                    Map<String, Object> mine = round == 1 ? ours : run(c, warmup + steps, 0);
+                    Map<String, Object> mine = round == 1 ? ours : run(c, timing.warmup + timing.steps, 0);
                     JsonNode torch = runTwin(c);
                     double ratio = ((Number) mine.get("tokens_per_s")).doubleValue() / torch.get("tokens_per_s").asDouble();
                     System.out.printf("case %s (PyTorch %s)%s: %,.0f tokens/s, peak RSS %.0f MB -> ours %,.0f / PyTorch = %.2fx%n", c,
@@ -172,15 +171,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     }).build();
             TrainResult r = trainer.run();
             long timed = 0;
-            for (int s = warmup + 1; s <= totalSteps; s++) timed += timings[s];
-            double tokensPerSecond = (double) (totalSteps - warmup) * batch * ctx / (timed / 1e9);
+            for (int s = timing.warmup + 1; s <= totalSteps; s++) timed += timings[s];
+            double tokensPerSecond = (double) (totalSteps - timing.warmup) * batch * ctx / (timed / 1e9);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", config.toString());
             out.put("batch", batch);
             out.put("context", ctx);
-            out.put("timed_steps", totalSteps - warmup);
+            out.put("timed_steps", totalSteps - timing.warmup);
             out.put("tokens_per_s", Math.round(tokensPerSecond * 10) / 10.0);
-            out.put("ms_per_step", Math.round(timed / 1e6 / (totalSteps - warmup) * 10) / 10.0);
+            out.put("ms_per_step", Math.round(timed / 1e6 / (totalSteps - timing.warmup) * 10) / 10.0);
             out.put("final_loss", Math.round(r.stepLosses()[r.stepLosses().length - 1] * 1000) / 1000.0);
             out.put("peak_rss_mb", Math.round(rssMb("VmHWM")));
             if (drift > 0) {
@@ -198,8 +197,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Path script = Path.of(System.getProperty("workbench.home", ".")).resolve("bench").resolve("train_twin.py");
         if (!Files.isRegularFile(script)) throw new IOException("PyTorch twin not found: " + script);
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
-        List<String> cmd = List.of(python, script.toString(), "--case", c, "--steps", String.valueOf(steps),
-                "--warmup", String.valueOf(warmup), "--threads", String.valueOf(threads));
+        List<String> cmd = List.of(python, script.toString(), "--case", c, "--steps", String.valueOf(timing.steps),
+                "--warmup", String.valueOf(timing.warmup), "--threads", String.valueOf(threads));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
         builder.environment().remove("GLIBC_TUNABLES"); // PyTorch as its users run it: glibc's default malloc
         if (twinOpenMp.equals("ours")) {

@@ -6,6 +6,7 @@ import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.datasets.ResolvedDataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,15 +34,15 @@ public final class DatasetsCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "NAME", description = "Datasets to act on (default: all).")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory to look in first (overrides WORKBENCH_DATA_DIR).")
-    Path dataDir;
+    @Mixin
+    DataDirOption dataDir;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        DatasetResolver resolver = Datasets.resolver(dataDir != null ? dataDir : Datasets.dataDir());
+        DatasetResolver resolver = Datasets.resolver(dataDir.orSetting());
         List<DatasetEntry> entries = new ArrayList<>();
         if (names.isEmpty()) entries.addAll(resolver.manifest().datasets());
         else for (String n : names) entries.add(resolver.manifest().entry(n));

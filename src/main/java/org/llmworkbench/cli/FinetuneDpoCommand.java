@@ -7,6 +7,7 @@ import org.llmworkbench.finetune.InstructionData;
 import org.llmworkbench.finetune.InstructionModel;
 import org.llmworkbench.finetune.PreferenceData;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -37,40 +38,21 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run directory.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "workshop", description = "book (GPT-2 context 1024) or workshop (the model's context); both AdamW lr 5e-6, wd 0.01, beta 0.1 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "workshop", description = "book (GPT-2 context 1024) or workshop (the model's context); both AdamW lr 5e-6, wd 0.01, beta 0.1, 1 epoch (default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--beta", description = "DPO beta (default 0.1).")
     Double beta;
 
-    @Option(names = "--lr", description = "Learning rate (default: the preset's).")
-    Double lr;
-
-    @Option(names = "--epochs", description = "Epochs (default 1).")
-    Integer epochs;
-
-    @Option(names = "--steps", description = "Stop after this many optimizer steps.")
-    Long steps;
-
-    @Option(names = "--batch-size", description = "Examples per step (default 8).")
-    Integer batchSize;
-
-    @Option(names = "--train-limit", description = "Use only the first N training examples (smoke runs).")
-    Integer trainLimit;
-
-    @Option(names = "--seed", description = "Shuffling seed (default 123).")
-    Long seed;
+    @Mixin
+    TuningOptions tuning;
 
     @Override
     public Integer call() throws Exception {
         DpoTuning settings = DpoTuning.preset(preset);
         if (beta != null) settings = settings.withBeta(beta);
-        if (lr != null) settings = settings.withLearningRate(lr);
-        if (epochs != null) settings = settings.withEpochs(epochs);
-        if (steps != null) settings = settings.withMaxSteps(steps);
-        if (batchSize != null) settings = settings.withBatchSize(batchSize);
-        if (trainLimit != null) settings = settings.withTrainLimit(trainLimit);
-        if (seed != null) settings = settings.withSeed(seed);
+        settings = tuning.applyTo(settings);
+        if (tuning.trainLimit != null) settings = settings.withTrainLimit(tuning.trainLimit);
         Path dataFile = InstructionModels.data(data);
         InstructionData.Split<PreferenceData.Example> split = InstructionData.split(PreferenceData.load(dataFile));
         System.out.printf("preference data %s: %d train / %d test / %d validation%n", dataFile,

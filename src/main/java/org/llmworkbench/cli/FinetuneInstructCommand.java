@@ -51,20 +51,8 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
     @Option(names = "--mask-prompt", description = "Learn only the answers (prompt targets set to -100).")
     boolean maskPrompt;
 
-    @Option(names = "--epochs", description = "Epochs (default: the preset's).")
-    Integer epochs;
-
-    @Option(names = "--steps", description = "Stop after this many optimizer steps.")
-    Long steps;
-
-    @Option(names = "--lr", description = "Learning rate (default: the preset's).")
-    Double lr;
-
-    @Option(names = "--batch-size", description = "Examples per step (default: the preset's).")
-    Integer batchSize;
-
-    @Option(names = "--train-limit", description = "Use only the first N training examples (smoke runs).")
-    Integer trainLimit;
+    @Mixin
+    TuningOptions tuning;
 
     @Option(names = "--responses", defaultValue = "110", description = "Answer the first N test instructions (0: none; default all ${DEFAULT-VALUE}).")
     int responses;
@@ -72,20 +60,13 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "256", description = "Answer length limit (default ${DEFAULT-VALUE}, the book's).")
     int maxNewTokens;
 
-    @Option(names = "--seed", description = "Shuffling seed (default: the preset's, 123).")
-    Long seed;
-
     @Override
     public Integer call() throws Exception {
         InstructionTuning settings = InstructionTuning.preset(preset);
         if (format != null) settings = settings.withFormat(Format.parse(format));
         if (maskPrompt) settings = settings.withMaskPrompt(true);
-        if (epochs != null) settings = settings.withEpochs(epochs);
-        if (steps != null) settings = settings.withMaxSteps(steps);
-        if (lr != null) settings = settings.withLearningRate(lr);
-        if (batchSize != null) settings = settings.withBatchSize(batchSize);
-        if (trainLimit != null) settings = settings.withTrainLimit(trainLimit);
-        if (seed != null) settings = settings.withSeed(seed);
+        settings = tuning.applyTo(settings);
+        if (tuning.trainLimit != null) settings = settings.withTrainLimit(tuning.trainLimit);
         Path dataFile = data.file();
         InstructionData.Split<Example> split = InstructionData.split(InstructionData.load(dataFile));
         System.out.printf("instruction data %s: %d train / %d test / %d validation%n", dataFile,

@@ -12,6 +12,7 @@ import org.llmworkbench.kernel.WorkbenchKernel;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,24 +47,18 @@ public final class KernelCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", description = "Kernel name (default: ${DEFAULT-VALUE}).")
         String name = KernelSpec.DEFAULT_NAME;
 
-        @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads for the kernel (default: cores).")
-        Integer threads;
+        @Mixin
+        KernelJvmOptions jvm;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Datasets folder the kernel's notebooks read.")
-        Path dataDir;
-
-        @Option(names = "--classpath", paramLabel = "CP",
-                description = "Class path for the kernel JVM (default: the jar or class path this command runs from).")
-        String classpath;
+        @Mixin
+        DataDirOption dataDir;
 
         @Option(names = "--no-cds", description = "Don't record a class-data archive (it makes the kernel start faster).")
         boolean noCds;
 
         @Override
         public Integer call() throws Exception {
-            KernelSpec.Options o = KernelSpec.Options.defaults().withName(name).withDataDir(dataDir);
-            if (threads != null) o = o.withThreads(threads);
-            if (classpath != null) o = o.withClasspath(classpath);
+            KernelSpec.Options o = jvm.applyTo(KernelSpec.Options.defaults().withName(name).withDataDir(dataDir.dataDir));
             KernelSpec spec = KernelSpec.forWorkbench(o);
             Path kernels = where.prefix != null ? KernelsDir.prefix(where.prefix)
                     : where.sysPrefix ? KernelsDir.sysPrefix(System.getenv())

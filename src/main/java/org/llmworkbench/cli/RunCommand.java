@@ -15,6 +15,7 @@ import org.llmworkbench.notebook.NotebookFile;
 import org.llmworkbench.notebook.NotebookParameters;
 import org.llmworkbench.notebook.NotebookRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,8 +39,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "Use each notebook's small smoke parameters (what the tests use).")
     boolean smoke;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the datasets (else WORKBENCH_DATA_DIR).")
-    Path dataDir;
+    @Mixin
+    DataDirOption dataDir;
 
     static Path home() {
         String h = System.getProperty("workbench.home");
@@ -48,7 +49,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (dataDir != null) System.setProperty("workbench.data.dir", dataDir.toAbsolutePath().toString());
+        if (dataDir.dataDir != null) System.setProperty("workbench.data.dir", dataDir.dataDir.toAbsolutePath().toString());
         List<Path> todo = notebooks.isEmpty() ? allNotebooks(home().resolve("notebooks")) : notebooks;
         for (Path p : todo) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no such notebook: " + p.toAbsolutePath());
