@@ -59,10 +59,18 @@ public record KernelSpec(String name, String displayName, List<String> argv, Map
         public Options withClasspath(String cp) { return new Options(name, threads, dataDir, cp, java); }
     }
 
+    /**
+     * A kernel sits idle most of a workshop day, holding whatever heap G1 grew to during its busiest cell
+     * (re-running cells 1,200 times: RSS ~1 GB with 69 MB of it in use). With a GC at most every 15 s of
+     * quiet, G1 gives the unused heap back (JEP 346): ~1,020 → 212 MB within 45 s of the last cell here.
+     */
+    static final String IDLE_HEAP_RETURN = "-XX:G1PeriodicGCInterval=15000";
+
     public static KernelSpec forWorkbench(Options o) {
         List<String> argv = new ArrayList<>();
         argv.add(o.java().toAbsolutePath().toString());
         argv.addAll(org.llmworkbench.Workbench.jvmOptions());
+        argv.add(IDLE_HEAP_RETURN);
         argv.add("-Dai.djl.pytorch.num_threads=" + o.threads());
         argv.add("-Dai.djl.pytorch.num_interop_threads=1");
         if (o.dataDir() != null) argv.add("-Dworkbench.data.dir=" + o.dataDir().toAbsolutePath());

@@ -41,7 +41,7 @@ class KernelSpecTest {
         spec.path("argv").forEach(a -> argv.add(a.asText()));
         assertThat(argv.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         assertThat(argv).containsSubsequence("--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED");
-        assertThat(argv).contains("-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=3",
+        assertThat(argv).contains("-Djava.awt.headless=true", "-Dai.djl.offline=true", "-XX:G1PeriodicGCInterval=15000", "-Dai.djl.pytorch.num_threads=3",
                 "-Dai.djl.pytorch.num_interop_threads=1", "-Dworkbench.data.dir=" + data.toAbsolutePath());
         String cp = argv.get(argv.indexOf("-cp") + 1);
         assertThat(cp.split(File.pathSeparator)).containsExactly(
