@@ -155,7 +155,7 @@ final class RetiredWrappers {
     /**
      * JShell's file manager keeps the bytes of every class it ever compiled, and javac lists the whole
      * {@code REPL} package (every one of them) at the start of each compilation: a day of re-run cells
-     * made every later compilation slower in proportion to all cells run so far. A retired wrapper's
+     * made every later compilation slower in proportion to all cells run so far. A retired or run-once wrapper's
      * classes (the wrapper and anything nested in it) are already loaded where cells run, and nothing
      * live is compiled against them any more, so their bytes go.
      */
