@@ -31,6 +31,8 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile Thread running;
     private volatile boolean stopRequested;
     private volatile Object lastValue = NO_VALUE;
+    /** The loader of the cells' classes (it also reads the notebook's class path); set by the first load. */
+    private volatile ClassLoader cellLoader;
     private final ThreadGroup group = new ThreadGroup("notebook-cells");
     private final SynchronousQueue<Runnable> work = new SynchronousQueue<>();
     private volatile Thread cellThread;
@@ -40,6 +42,17 @@ final class CellExecutionControl extends DirectExecutionControl {
         Object v = lastValue;
         lastValue = NO_VALUE;
         return v;
+    }
+
+    /** A class as the cells see it: one a cell declared, or one on the notebook's class path. */
+    Class<?> classNamed(String name) throws ClassNotFoundException {
+        try {
+            return findClass(name);
+        } catch (ClassNotFoundException notACellsClass) {
+            ClassLoader loader = cellLoader;
+            if (loader == null) throw notACellsClass;
+            return Class.forName(name, false, loader);
+        }
     }
 
     static boolean hasValue(Object v) {
@@ -55,6 +68,13 @@ final class CellExecutionControl extends DirectExecutionControl {
             guarded[i] = bytes == classes[i].bytecodes() ? classes[i] : new ClassBytecodes(classes[i].name(), bytes);
         }
         super.load(guarded);
+        if (cellLoader == null && guarded.length > 0) {
+            try {
+                cellLoader = findClass(guarded[0].name()).getClassLoader();
+            } catch (ClassNotFoundException e) {
+                // asked again at the next load
+            }
+        }
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class NotebookEngine implements AutoCloseable {
     /** Snippet id to the cell line it starts on, for the running cell's snippets (tracebacks name their lines). */
     private final Map<String, Integer> cellSnippetLines = new HashMap<>();
     private final RetiredWrappers retired;
+    private final VariableFolding folding;
 
     public NotebookEngine() {
         this(List.of());
@@ -67,10 +68,12 @@ public final class NotebookEngine implements AutoCloseable {
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
         this.retired = new RetiredWrappers(shell);
+        this.folding = new VariableFolding(shell, control, this::classpath, VariableFolding.BATCH);
         this.magics = new Magics(this);
         for (String entry : jvmClasspath()) addToClasspath(entry);
         for (String entry : extraClasspath) addToClasspath(entry);
-        String imports = DEFAULT_IMPORTS.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n"));
+        String imports = DEFAULT_IMPORTS.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n"))
+                + "\n" + VariableFolding.ANCHOR_IMPORT;
         CellResult r = execute(imports, OutputSink.console());
         if (!r.isOk()) throw new IllegalStateException("engine start failed: " + r.error().summary());
     }
@@ -106,6 +109,7 @@ public final class NotebookEngine implements AutoCloseable {
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome = magics.run(code);
+            if (!interrupted) folding.afterCell();
             retired.sweep();
             OutputCapture.flush();
             return outcome.error == null
@@ -129,6 +133,16 @@ public final class NotebookEngine implements AutoCloseable {
     /** How many compiled classes JShell's file manager keeps (javac lists them all in every compilation; -1 when unseen). */
     int keptClassFiles() {
         return retired.classFilesKept();
+    }
+
+    /** Variables folded into holder classes so far ({@link VariableFolding}). */
+    int foldedVariables() {
+        return folding.folded();
+    }
+
+    /** Whether {@code name} is one of JShell's variables (not folded away). */
+    boolean isNotebookVariable(String name) {
+        return shell.variables().anyMatch(v -> v.name().equals(name));
     }
 
     /** How many snippets JShell still holds as active (each later snippet is compiled against them all). */
@@ -193,6 +207,7 @@ public final class NotebookEngine implements AutoCloseable {
     private record SnippetResult(DisplayData value, boolean hasValue, boolean isStatementOrDeclaration, CellError error) {}
 
     private SnippetResult evalSnippet(String source, int line) {
+        folding.beforeSnippet(source);
         control.takeLastValue();
         List<SnippetEvent> events = shell.eval(source);
         Object raw = control.takeLastValue();
@@ -366,6 +381,7 @@ public final class NotebookEngine implements AutoCloseable {
         if (closed) return;
         closed = true;
         shell.close();
+        folding.close();
     }
 
     static int skipSpaceAndComments(String s, int from) {
