@@ -67,7 +67,12 @@ final class VariableFolding implements AutoCloseable {
     /** Variables waiting before a fold. */
     static final int BATCH = 100;
     static final String ANCHOR_IMPORT = "import static " + FoldAnchor.class.getName() + ".*;";
-    private static final String PACKAGE = "workbench.folds.f";
+    /**
+     * Where holders live. Cells name a holder by its full name, and a variable named like the first part
+     * of a package would hide the package ({@code workbench.folds…} with {@code String workbench} declared);
+     * no notebook variable starts with '$' (JShell keeps those names for itself).
+     */
+    private static final String PACKAGE = "$workbench.f";
     private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern STATIC_IMPORT = Pattern.compile(
             "^\\s*import\\s+static\\s+([\\p{L}\\p{N}_$.]+)\\.([\\p{L}\\p{N}_$]+|\\*)\\s*;?\\s*$");
@@ -96,6 +101,8 @@ final class VariableFolding implements AutoCloseable {
     /** Below this many live variables, no fold is tried (the others could not be folded last time). */
     private int nextTry;
     private boolean disabled;
+    private int failedCopies;
+    private int holdersWritten;
     private long foldNanos;
     private int foldedCount;
 
@@ -227,7 +234,7 @@ final class VariableFolding implements AutoCloseable {
             disable("the engine's import line is gone");
             return;
         }
-        int number = holderImports.size() + 1;
+        int number = ++holdersWritten; // never a name javac has seen before: it keeps the classes it read
         String holder = PACKAGE + number + ".Vars";
         Map<String, VarSnippet> fields = new LinkedHashMap<>();
         for (VarSnippet v : candidates) fields.put(v.name(), v);
@@ -244,10 +251,10 @@ final class VariableFolding implements AutoCloseable {
         // copy first; only once every value is in the holder are the old fields cleared and the variables dropped
         StringBuilder copy = new StringBuilder("{\n");
         for (String name : fields.keySet()) copy.append(holder).append('.').append(name).append(" = ").append(name).append(";\n");
-        if (!ranCleanly(shell.eval(copy.append("}").toString()))) {
+        if (!ranCleanly(shell.eval(copy.append("}").toString()))) { // e.g. the cell was being interrupted
             holderImports.remove(holderImports.size() - 1);
             setAnchor();
-            disable("could not copy the variables into " + holder);
+            if (++failedCopies == 3) disable("three times the variables could not be copied into a holder");
             return;
         }
         StringBuilder clear = new StringBuilder("{\n");

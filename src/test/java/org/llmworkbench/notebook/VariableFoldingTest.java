@@ -47,9 +47,10 @@ class VariableFoldingTest {
                 Map.Entry<String, Integer> entry = Map.entry("k", 7);
                 long big = 1L << 40;
                 char letter = 'q';
+                String workbench = "a name that hides a package of that name";
                 """);
         declareInts("a", 100);
-        assertThat(engine.foldedVariables()).isEqualTo(107);
+        assertThat(engine.foldedVariables()).isEqualTo(108);
         assertThat(engine.isNotebookVariable("a5")).as("a5 now lives in a holder class").isFalse();
 
         assertThat(value("a5 + a99")).isEqualTo("104");
@@ -59,6 +60,7 @@ class VariableFoldingTest {
         assertThat(value("counts.computeIfAbsent(\"x\", k -> new ArrayList<>()).add(3); counts")).isEqualTo("{x=[3]}");
         assertThat(value("a5 = 50; a5 += 1; a5")).isEqualTo("51");
         assertThat(value("greeting = null; greeting == null")).isEqualTo("true");
+        assertThat(value("workbench.length()")).isEqualTo("40");
         // the same type as before: an int stays an int (a long would not fit back)
         CellResult wrongType = engine.execute("a7 = 3L;", new RecordingSink());
         assertThat(wrongType.isOk()).isFalse();
