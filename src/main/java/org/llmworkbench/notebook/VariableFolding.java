@@ -243,8 +243,8 @@ final class VariableFolding implements AutoCloseable {
                 .map(i -> i.source().strip())
                 .collect(Collectors.toCollection(ArrayList::new));
         boolean compiled = compileHolder(number, holder, imports, fields);
-        for (VarSnippet v : candidates) if (!fields.containsKey(v.name())) refused.add(v.name());
-        if (!compiled) return;
+        for (VarSnippet v : candidates) if (!compiled || !fields.containsKey(v.name())) refused.add(v.name());
+        if (!compiled) return; // they stay notebook variables, and are not tried again
         if (root != null && holderImports.isEmpty()) shell.addToClasspath(root.toString());
         holderImports.add("import static " + holder + ".*;");
         setAnchor();
