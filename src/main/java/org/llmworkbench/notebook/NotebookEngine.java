@@ -297,7 +297,7 @@ public final class NotebookEngine implements AutoCloseable {
         String message;
         if (ex instanceof EvalException ee) {
             name = ee.getExceptionClassName();
-            message = ee.getMessage();
+            message = withoutWrapperNames(ee.getMessage());
         } else if (ex instanceof UnresolvedReferenceException ure) {
             name = "UnresolvedReferenceException";
             message = ure.getSnippet() + " uses something not yet declared: "
@@ -310,6 +310,14 @@ public final class NotebookEngine implements AutoCloseable {
         CellTraceback.Built trace = CellTraceback.of(ex, name + (message == null ? "" : ": " + message),
                 cellSnippetLines, snippet.id(), line);
         return new CellError(name, message, trace.line(), trace.lines());
+    }
+
+    /**
+     * Java's helpful NullPointerException names a field with its class: for a notebook variable that is
+     * JShell's wrapper ({@code "REPL.$JShell$12.o" is null}) or a fold's holder. The cell knows it as {@code o}.
+     */
+    static String withoutWrapperNames(String message) {
+        return message == null ? null : message.replaceAll("(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|\\$workbench\\.f[0-9]+\\.Vars)\\.", "");
     }
 
     private static CellError interruptedError() {

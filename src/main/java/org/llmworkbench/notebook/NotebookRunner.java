@@ -20,6 +20,12 @@ import org.llmworkbench.RunCard;
 public final class NotebookRunner {
 
     /** How to run: where to write, parameter overrides, and whether to use each notebook's smoke values. */
+    /**
+     * The tag of a cell that is meant to fail (Jupyter's nbclient convention): its error is shown and the
+     * run goes on.
+     */
+    public static final String RAISES_EXCEPTION = "raises-exception";
+
     public record Options(Path outDir, Map<String, String> parameters, boolean smoke, List<String> extraClasspath) {
         public Options {
             parameters = Map.copyOf(parameters);
@@ -116,6 +122,9 @@ public final class NotebookRunner {
                 meta.with("llm_workbench").put("wall_ms", Math.round(r.wallNanos() / 1e6));
                 if (r.isOk()) {
                     r.result().ifPresent(v -> sink.add(executeResult(v, cell.get("execution_count").asInt())));
+                } else if (NotebookFile.tags(cell).contains(RAISES_EXCEPTION)) {
+                    sink.add(errorOutput(r.error())); // shown, as Jupyter shows it; the run goes on
+                    progress.println("  " + fileName + ", cell " + (i + 1) + " failed as its tag says: " + r.error().summary());
                 } else {
                     error = r.error();
                     failedCell = i + 1;

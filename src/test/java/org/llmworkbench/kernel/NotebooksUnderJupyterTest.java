@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.notebook.NotebookFile;
 import org.llmworkbench.notebook.NotebookParameters;
+import org.llmworkbench.notebook.NotebookRunner;
 
 /**
  * Every notebook of the project, executed by real Jupyter (nbconvert) in this kernel with its smoke
@@ -73,10 +74,14 @@ class NotebooksUnderJupyterTest {
 
         if (r.exitCode() != 0) fail("jupyter nbconvert failed on " + notebook + " with smoke parameters " + smoke + ":\n" + tail(r.output()));
         JsonNode executed = NotebookFile.read(output);
+        int cellNumber = 0;
         for (JsonNode cell : executed.path("cells")) {
-            for (JsonNode o : cell.path("outputs")) {
-                assertThat(o.path("output_type").asText()).as("an output of " + name).isNotEqualTo("error");
-            }
+            cellNumber++;
+            boolean meantToFail = NotebookFile.tags(cell).contains(NotebookRunner.RAISES_EXCEPTION);
+            boolean failed = false;
+            for (JsonNode o : cell.path("outputs")) failed |= o.path("output_type").asText().equals("error");
+            assertThat(failed).as("cell %d of %s fails %s", cellNumber, name,
+                    meantToFail ? "(it is tagged " + NotebookRunner.RAISES_EXCEPTION + ")" : "(no error expected)").isEqualTo(meantToFail);
         }
         return executed;
     }

@@ -21,7 +21,7 @@ class NotebookRunnerTest {
     @TempDir
     Path dir;
 
-    /** Writes a notebook: cells are {kind, source} with kind md, code or params. */
+    /** Writes a notebook: cells are {kind, source} with kind md, code, params or raises (tagged raises-exception). */
     static Path notebook(Path file, Map<String, Object> smoke, String[]... cells) throws Exception {
         ObjectNode nb = NotebookFile.JSON.createObjectNode();
         nb.put("nbformat", 4);
@@ -38,7 +38,8 @@ class NotebookRunnerTest {
                 m.putObject("metadata");
                 m.set("source", NotebookFile.lines(c[1]));
             } else {
-                arr.add(NotebookFile.codeCell(c[1], c[0].equals("params") ? List.of("parameters") : List.of()));
+                arr.add(NotebookFile.codeCell(c[1], c[0].equals("params") ? List.of("parameters")
+                        : c[0].equals("raises") ? List.of(NotebookRunner.RAISES_EXCEPTION) : List.of()));
             }
         }
         NotebookFile.write(nb, file);
@@ -104,7 +105,7 @@ class NotebookRunnerTest {
         int code = cli.execute("run", bad.toString(), good.toString(), "--out", dir.resolve("out").toString());
         assertThat(code).isEqualTo(1);
         String printed = out.toString();
-        assertThat(printed).contains("bad.ipynb, cell 3: java.lang.NullPointerException");
+        assertThat(printed).contains("bad.ipynb, cell 3: java.lang.NullPointerException: Cannot invoke \"Object.toString()\" because \"o\" is null");
         assertThat(printed).contains("(cell line 3)");
         assertThat(printed.strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("{").contains("\"failed\":1");
 
@@ -116,6 +117,36 @@ class NotebookRunnerTest {
         assertThat(NotebookFile.read(dir.resolve("out/good.ipynb")).at("/cells/1/outputs/0/data/text~1plain/0").asText()).isEqualTo("2");
         assertThat(Files.readString(dir.resolve("out/index.html"))).contains("1 of 2 notebooks ran without error", "bad.ipynb, cell 3");
         assertThat(dir.resolve("out/run.json")).exists();
+    }
+
+    @Test
+    void aCellTaggedRaisesExceptionShowsItsErrorAndTheRunGoesOn() throws Exception {
+        Path nb = notebook(dir.resolve("r.ipynb"), Map.of(),
+                new String[] {"params", "int n = 1;"},
+                new String[] {"raises", "int deep(int k) { return deep(k + 1) + 1; }\ndeep(0)"},
+                new String[] {"raises", "System.exit(2);"},
+                new String[] {"code", "n + 41"});
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        NotebookRunner.NotebookResult r = new NotebookRunner(NotebookRunner.Options.to(dir.resolve("out")),
+                new PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8)).run(nb, true);
+        assertThat(r.ok()).isTrue();
+        JsonNode cells = NotebookFile.read(r.executed()).get("cells");
+        JsonNode overflow = cells.get(1).get("outputs").get(0);
+        assertThat(overflow.get("output_type").asText()).isEqualTo("error");
+        assertThat(overflow.get("ename").asText()).isEqualTo("java.lang.StackOverflowError");
+        assertThat(overflow.get("traceback").toString()).contains("more identical frames");
+        JsonNode exit = cells.get(2).get("outputs").get(0);
+        assertThat(exit.get("ename").asText()).isEqualTo("SystemExit");
+        assertThat(exit.get("evalue").asText()).startsWith("System.exit(2) is not available in a notebook cell");
+        assertThat(cells.get(3).at("/outputs/0/data/text~1plain/0").asText()).isEqualTo("42");
+        assertThat(progress.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("r.ipynb, cell 3 failed as its tag says: SystemExit");
+        // untagged, the same cell stops the notebook
+        Path plain = notebook(dir.resolve("s.ipynb"), Map.of(), new String[] {"params", "int n = 1;"},
+                new String[] {"code", "System.exit(2);"}, new String[] {"code", "n + 41"});
+        NotebookRunner.NotebookResult stopped = new NotebookRunner(NotebookRunner.Options.to(dir.resolve("out")),
+                new PrintStream(new ByteArrayOutputStream())).run(plain, true);
+        assertThat(stopped.ok()).isFalse();
+        assertThat(stopped.failedCell()).isEqualTo(2);
     }
 
     @Test

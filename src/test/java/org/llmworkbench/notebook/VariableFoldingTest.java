@@ -61,6 +61,9 @@ class VariableFoldingTest {
         assertThat(value("a5 = 50; a5 += 1; a5")).isEqualTo("51");
         assertThat(value("greeting = null; greeting == null")).isEqualTo("true");
         assertThat(value("workbench.length()")).isEqualTo("40");
+        // Java's message names the variable as the cell does, not the holder's field
+        CellResult npe = engine.execute("greeting.length()", new RecordingSink());
+        assertThat(npe.error().summary()).contains("because \"greeting\" is null").doesNotContain("Vars");
         // the same type as before: an int stays an int (a long would not fit back)
         CellResult wrongType = engine.execute("a7 = 3L;", new RecordingSink());
         assertThat(wrongType.isOk()).isFalse();
