@@ -30,6 +30,7 @@ import javax.tools.ToolProvider;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.ImportSnippet;
 import jdk.jshell.JShell;
+import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.TypeDeclSnippet;
@@ -49,14 +50,18 @@ import jdk.jshell.VarSnippet;
  * <ul>
  * <li>no live method, class or variable mentions the name (dropping a variable makes JShell recompile
  *     what uses it; those stay as they are);
+ * <li>no code that can run later mentions it: no method or class, live or replaced, and no lambda,
+ *     method reference or class body in any snippet ever run ({@link #mayOutlive}). Such code reads the
+ *     variable's own field, for ever; once that field's value had moved, it would read a stale one;
  * <li>its type is written without classes declared in the notebook and can be named in Java (no
  *     anonymous or intersection types): a class declared in a cell can be replaced, a library's can't;
  * <li>no static import brings in a field of the same name.
  * </ul>
  * A cell that declares a folded name again gets a new variable, which shadows the folded field (a
  * single import beats an on-demand one) and which JShell recompiles the name's users against; such a
- * name is never folded again, and its folded field is cleared. A static import that would bring in a
- * folded name first turns it back into a variable, as it was.
+ * name is never folded again, and its folded field keeps its value (as JShell keeps a replaced
+ * variable's). A static import that would bring in a folded name first turns it back into a variable,
+ * as it was.
  *
  * <p>Adding a static on-demand import through JShell would recompile every declaration, so the holders'
  * imports are appended to the engine's own {@code import static …FoldAnchor.*}, declared when the
@@ -76,6 +81,7 @@ final class VariableFolding implements AutoCloseable {
     private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern STATIC_IMPORT = Pattern.compile(
             "^\\s*import\\s+static\\s+([\\p{L}\\p{N}_$.]+)\\.([\\p{L}\\p{N}_$]+|\\*)\\s*;?\\s*$");
+    private static final Pattern CLASS_WORD = Pattern.compile("\\b(class|interface|enum|record)\\b");
     private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double");
 
     private final JShell shell;
@@ -191,12 +197,9 @@ final class VariableFolding implements AutoCloseable {
         Set<String> mentioned = new HashSet<>();
         Set<String> imported = new HashSet<>();
         for (Snippet s : (Iterable<Snippet>) shell.snippets()::iterator) {
-            if (!shell.status(s).isActive()) continue;
-            if (s instanceof DeclarationSnippet d) {
-                String self = s instanceof VarSnippet v ? v.name() : null;
-                Matcher m = IDENT.matcher(d.source());
-                while (m.find()) if (!m.group().equals(self)) mentioned.add(m.group());
-            } else if (s instanceof ImportSnippet i && i.isStatic()) {
+            boolean active = shell.status(s).isActive();
+            if (s instanceof ImportSnippet i) {
+                if (!active || !i.isStatic()) continue;
                 if (i.fullname().endsWith(".*")) {
                     Set<String> fields = staticFieldNames(i.fullname().substring(0, i.fullname().length() - 2));
                     if (fields == null) return List.of(); // cannot tell what it brings in: fold nothing
@@ -204,7 +207,17 @@ final class VariableFolding implements AutoCloseable {
                 } else {
                     imported.add(i.name());
                 }
+                continue;
             }
+            // code that reads a variable's field after its snippet ran: any method or class, live or replaced,
+            // and lambdas or class bodies in any snippet; it would go on reading the old field
+            boolean lasting = s instanceof MethodSnippet || s instanceof TypeDeclSnippet || mayOutlive(s.source());
+            // a live declaration that uses a variable is recompiled by JShell when that variable is dropped
+            boolean declaration = active && s instanceof DeclarationSnippet;
+            if (!lasting && !declaration) continue;
+            String self = !lasting && s instanceof VarSnippet v ? v.name() : null;
+            Matcher m = IDENT.matcher(s.source());
+            while (m.find()) if (!m.group().equals(self)) mentioned.add(m.group());
         }
         List<VarSnippet> out = new ArrayList<>();
         for (VarSnippet v : vars) {
@@ -216,6 +229,12 @@ final class VariableFolding implements AutoCloseable {
             out.add(v);
         }
         return out;
+    }
+
+    /** Source that may leave code behind which runs later: a lambda, a method reference, a class body. */
+    static boolean mayOutlive(String source) {
+        return source.contains("->") || source.contains("::") || CLASS_WORD.matcher(source).find()
+                || (source.contains("new") && source.contains("{"));
     }
 
     /** A type a class outside the notebook can declare a field of. */
@@ -340,15 +359,12 @@ final class VariableFolding implements AutoCloseable {
         if (ranCleanly(events)) release(name);
     }
 
-    /** The name is a notebook variable again: its folded field lets go of its value. */
+    /**
+     * The name is a notebook variable again. Its folded field keeps its value, as JShell keeps a replaced
+     * variable's: a lambda made while the name was folded still reads it.
+     */
     private void release(String name) {
-        String holder = live.remove(name);
-        if (holder == null || PRIMITIVES.contains(types.get(name))) return;
-        try {
-            control.classNamed(holder).getField(name).set(null, null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // the value stays reachable: memory, not correctness
-        }
+        live.remove(name);
     }
 
     /** Static fields a static on-demand import of {@code className} brings in; null when the class can't be seen. */

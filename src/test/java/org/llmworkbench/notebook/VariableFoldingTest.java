@@ -113,6 +113,32 @@ class VariableFoldingTest {
     }
 
     @Test
+    void variablesThatLambdasOrClassBodiesReadStayWhereThatCodeReadsThem() {
+        value("""
+                int k = 3;
+                List<Supplier<Integer>> callbacks = new ArrayList<>();
+                int seen = 0;
+                Runnable bump = () -> seen++;
+                String label = "x";
+                """);
+        value("callbacks.add(() -> k);"); // a statement leaves a lambda behind that reads k's field
+        value("Object watcher = new Object() { public String toString() { return label; } };");
+        declareInts("h", 100);
+        assertThat(engine.foldedVariables()).isEqualTo(100);
+        for (String name : Set.of("k", "callbacks", "seen", "bump", "label", "watcher")) {
+            assertThat(engine.isNotebookVariable(name)).as(name).isTrue();
+        }
+        assertThat(value("k = 10; callbacks.get(0).get()")).isEqualTo("10");
+        assertThat(value("bump.run(); bump.run(); seen")).isEqualTo("2");
+        assertThat(value("label = \"y\"; watcher.toString()")).isEqualTo("\"y\"");
+        assertThat(VariableFolding.mayOutlive("x -> x + k")).isTrue();
+        assertThat(VariableFolding.mayOutlive("list.forEach(System.out::println)")).isTrue();
+        assertThat(VariableFolding.mayOutlive("new Thread() { public void run() {} }")).isTrue();
+        assertThat(VariableFolding.mayOutlive("for (int i = 0; i < n; i++) { total += i; }")).isFalse();
+        assertThat(VariableFolding.mayOutlive("d5 * 2")).isFalse();
+    }
+
+    @Test
     void aStaticImportMeetsTheFoldedVariableAsItWouldMeetAVariable() {
         value("double E = 1.0; int max = 4;");
         declareInts("e", 100);
