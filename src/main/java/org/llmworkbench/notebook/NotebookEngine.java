@@ -68,7 +68,8 @@ public final class NotebookEngine implements AutoCloseable {
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
         this.retired = new RetiredWrappers(shell);
-        this.folding = new VariableFolding(shell, control, this::classpath, VariableFolding.BATCH);
+        this.folding = new VariableFolding(shell, control, this::classpath,
+                Integer.getInteger(VariableFolding.BATCH_PROPERTY, VariableFolding.BATCH));
         this.magics = new Magics(this);
         for (String entry : jvmClasspath()) addToClasspath(entry);
         for (String entry : extraClasspath) addToClasspath(entry);

@@ -71,6 +71,8 @@ import jdk.jshell.VarSnippet;
 final class VariableFolding implements AutoCloseable {
     /** Variables waiting before a fold. */
     static final int BATCH = 100;
+    /** Overrides {@link #BATCH}; 0 turns folding off (a way out, should folding ever get in the way). */
+    static final String BATCH_PROPERTY = "workbench.fold.batch";
     static final String ANCHOR_IMPORT = "import static " + FoldAnchor.class.getName() + ".*;";
     /**
      * Where holders live. Cells name a holder by its full name, and a variable named like the first part
@@ -83,6 +85,9 @@ final class VariableFolding implements AutoCloseable {
             "^\\s*import\\s+static\\s+([\\p{L}\\p{N}_$.]+)\\.([\\p{L}\\p{N}_$]+|\\*)\\s*;?\\s*$");
     private static final Pattern CLASS_WORD = Pattern.compile("\\b(class|interface|enum|record)\\b");
     private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double");
+
+    /** Variables folded by every engine of this JVM (for tests that run whole notebooks). */
+    static final java.util.concurrent.atomic.AtomicLong FOLDED_IN_THIS_JVM = new java.util.concurrent.atomic.AtomicLong();
 
     private final JShell shell;
     private final CellExecutionControl control;
@@ -135,7 +140,7 @@ final class VariableFolding implements AutoCloseable {
         this.guts = g;
         this.simpleWrap = wrap;
         this.wrapped = text;
-        this.disabled = g == null || ToolProvider.getSystemJavaCompiler() == null;
+        this.disabled = batch <= 0 || g == null || ToolProvider.getSystemJavaCompiler() == null;
     }
 
     boolean active() {
@@ -288,6 +293,7 @@ final class VariableFolding implements AutoCloseable {
             everFolded.add(f.getKey());
         }
         foldedCount += fields.size();
+        FOLDED_IN_THIS_JVM.addAndGet(fields.size());
     }
 
     private static boolean ranCleanly(List<SnippetEvent> events) {
@@ -414,9 +420,14 @@ final class VariableFolding implements AutoCloseable {
         }
     }
 
-    /** The engine's import line, followed by an import of every holder. */
+    /**
+     * The engine's import line, followed by an import of every holder, all on that one line: a line more in
+     * the imports would shift every line number in the classes JShell compiles, so that a variable JShell
+     * recompiles (after a new on-demand import, say) no longer matches its loaded class and is replaced,
+     * losing its value. JShell writes all its imports on one line for the same reason.
+     */
     private void setAnchor() {
-        String text = anchorText + (holderImports.isEmpty() ? "" : "\n" + String.join("\n", holderImports));
+        String text = anchorText + (holderImports.isEmpty() ? "" : " " + String.join(" ", holderImports));
         try {
             guts.set(anchor, simpleWrap.invoke(null, text));
         } catch (ReflectiveOperationException e) {

@@ -139,6 +139,18 @@ class VariableFoldingTest {
     }
 
     @Test
+    void variablesJShellRecompilesAfterAFoldKeepTheirValues() {
+        // a new on-demand import makes JShell recompile every declaration; a variable whose class comes out
+        // the same keeps its value, and the fold's imports must not change the lines of those classes
+        value("String kept = \"still here\";\nint keptLength() { return kept.length(); }");
+        declareInts("k", 100);
+        assertThat(engine.foldedVariables()).isEqualTo(100);
+        assertThat(engine.isNotebookVariable("kept")).isTrue();
+        value("import java.util.concurrent.*;\nimport java.time.*;");
+        assertThat(value("kept + \" \" + keptLength() + \" \" + k7")).isEqualTo("\"still here 10 7\"");
+    }
+
+    @Test
     void aStaticImportMeetsTheFoldedVariableAsItWouldMeetAVariable() {
         value("double E = 1.0; int max = 4;");
         declareInts("e", 100);
