@@ -114,7 +114,6 @@ final class VariableFolding implements AutoCloseable {
     private boolean disabled;
     private int failedCopies;
     private int holdersWritten;
-    private long foldNanos;
     private int foldedCount;
 
     VariableFolding(JShell shell, CellExecutionControl control, Supplier<List<String>> classpath, int batch) {
@@ -143,17 +142,9 @@ final class VariableFolding implements AutoCloseable {
         this.disabled = batch <= 0 || g == null || ToolProvider.getSystemJavaCompiler() == null;
     }
 
-    boolean active() {
-        return !disabled;
-    }
-
-    /** Variables folded so far, and the time the folds took. */
+    /** Variables folded so far. */
     int folded() {
         return foldedCount;
-    }
-
-    double foldMs() {
-        return foldNanos / 1e6;
     }
 
     /**
@@ -172,7 +163,7 @@ final class VariableFolding implements AutoCloseable {
         }
     }
 
-    /** After a cell: clears folded fields whose names were declared again, then folds if enough variables wait. */
+    /** After a cell: forgets folded names that were declared again, then folds if enough variables wait. */
     void afterCell() {
         if (disabled) return;
         try {
@@ -188,9 +179,7 @@ final class VariableFolding implements AutoCloseable {
                 nextTry = vars.size() - candidates.size() + batch;
                 return;
             }
-            long start = System.nanoTime();
             fold(candidates);
-            foldNanos += System.nanoTime() - start;
             nextTry = batch;
         } catch (RuntimeException | IOException e) {
             disable("folding failed: " + e);
