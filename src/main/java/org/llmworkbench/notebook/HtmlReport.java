@@ -63,10 +63,11 @@ public final class HtmlReport {
                 return "<pre class=\"" + out.path("name").asText() + "\">" + Renderer.escape(text) + "</pre>";
             }
             case "error": {
+                // as Jupyter shows it: the traceback, which starts with the error's own line; name and value without one
                 StringBuilder tb = new StringBuilder();
                 for (JsonNode l : out.path("traceback")) tb.append(l.asText()).append('\n');
-                return "<pre class=\"error\">" + Renderer.escape(out.path("ename").asText() + ": " + out.path("evalue").asText()
-                        + "\n" + tb) + "</pre>";
+                String shown = tb.length() > 0 ? tb.toString() : out.path("ename").asText() + ": " + out.path("evalue").asText();
+                return "<pre class=\"error\">" + Renderer.escape(shown) + "</pre>";
             }
             default: {
                 JsonNode data = out.path("data");

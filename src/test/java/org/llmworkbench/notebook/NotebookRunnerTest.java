@@ -140,6 +140,10 @@ class NotebookRunnerTest {
         assertThat(exit.get("evalue").asText()).startsWith("System.exit(2) is not available in a notebook cell");
         assertThat(cells.get(3).at("/outputs/0/data/text~1plain/0").asText()).isEqualTo("42");
         assertThat(progress.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("r.ipynb, cell 3 failed as its tag says: SystemExit");
+        // the report shows an error as Jupyter does: its traceback, whose first line is the error, once
+        String html = Files.readString(r.html());
+        assertThat(html.split("SystemExit: System.exit\\(2\\)", -1)).hasSize(2);
+        assertThat(html).contains("more identical frames");
         // untagged, the same cell stops the notebook
         Path plain = notebook(dir.resolve("s.ipynb"), Map.of(), new String[] {"params", "int n = 1;"},
                 new String[] {"code", "System.exit(2);"}, new String[] {"code", "n + 41"});
