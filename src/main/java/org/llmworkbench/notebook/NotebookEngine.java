@@ -318,7 +318,8 @@ public final class NotebookEngine implements AutoCloseable {
      * JShell's wrapper ({@code "REPL.$JShell$12.o" is null}) or a fold's holder. The cell knows it as {@code o}.
      */
     static String withoutWrapperNames(String message) {
-        return message == null ? null : message.replaceAll("(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|\\$workbench\\.f[0-9]+\\.Vars)\\.", "");
+        return message == null ? null
+                : message.replaceAll("(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")\\.", "");
     }
 
     private static CellError interruptedError() {

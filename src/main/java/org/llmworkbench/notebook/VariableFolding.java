@@ -80,6 +80,8 @@ final class VariableFolding implements AutoCloseable {
      * no notebook variable starts with '$' (JShell keeps those names for itself).
      */
     private static final String PACKAGE = "$workbench.f";
+    /** A holder's full name, as Java's messages print it ({@code $workbench.f3.Vars}). */
+    static final Pattern HOLDER_NAME = Pattern.compile(Pattern.quote(PACKAGE) + "[0-9]+\\.Vars");
     private static final Pattern IDENT = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern STATIC_IMPORT = Pattern.compile(
             "^\\s*import\\s+static\\s+([\\p{L}\\p{N}_$.]+)\\.([\\p{L}\\p{N}_$]+|\\*)\\s*;?\\s*$");
@@ -96,10 +98,10 @@ final class VariableFolding implements AutoCloseable {
     private final Field guts;
     private final Method simpleWrap;
     private final Method wrapped;
-    /** A folded name, still read through its holder, to that holder's class name. */
-    private final Map<String, String> live = new HashMap<>();
-    /** A folded name to its type as JShell wrote it (to turn it back into a variable). */
-    private final Map<String, String> types = new HashMap<>();
+    /** Where a folded name, still read through its holder, lives, and its type as JShell wrote it. */
+    private record Folded(String holder, String type) {}
+
+    private final Map<String, Folded> live = new HashMap<>();
     /** Every name ever folded: never folded again (two holders with one name would be ambiguous). */
     private final Set<String> everFolded = new HashSet<>();
     /** Names whose type javac could not compile outside JShell. */
@@ -114,7 +116,6 @@ final class VariableFolding implements AutoCloseable {
     private boolean disabled;
     private int failedCopies;
     private int holdersWritten;
-    private int foldedCount;
 
     VariableFolding(JShell shell, CellExecutionControl control, Supplier<List<String>> classpath, int batch) {
         this.shell = shell;
@@ -144,7 +145,7 @@ final class VariableFolding implements AutoCloseable {
 
     /** Variables folded so far. */
     int folded() {
-        return foldedCount;
+        return everFolded.size();
     }
 
     /**
@@ -277,11 +278,9 @@ final class VariableFolding implements AutoCloseable {
         shell.eval(clear.append("}").toString()); // if this fails, old fields keep their objects alive: memory only
         for (Map.Entry<String, VarSnippet> f : fields.entrySet()) {
             shell.drop(f.getValue());
-            live.put(f.getKey(), holder);
-            types.put(f.getKey(), f.getValue().typeName());
+            live.put(f.getKey(), new Folded(holder, f.getValue().typeName()));
             everFolded.add(f.getKey());
         }
-        foldedCount += fields.size();
         FOLDED_IN_THIS_JVM.addAndGet(fields.size());
     }
 
@@ -301,9 +300,7 @@ final class VariableFolding implements AutoCloseable {
         if (root == null) root = Files.createTempDirectory("workbench-folds");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (files == null) files = javac.getStandardFileManager(null, null, null);
-        List<String> cp = new ArrayList<>(classpath.get());
-        cp.add(root.toString());
-        List<String> options = List.of("-d", root.toString(), "-classpath", String.join(File.pathSeparator, cp),
+        List<String> options = List.of("-d", root.toString(), "-classpath", String.join(File.pathSeparator, classpath.get()),
                 "-proc:none", "-Xlint:none", "-implicit:none", "-nowarn");
         for (int attempt = 0; attempt < 4 && !fields.isEmpty(); attempt++) {
             List<String> lines = new ArrayList<>();
@@ -349,8 +346,8 @@ final class VariableFolding implements AutoCloseable {
 
     /** Turns a folded name back into a variable of the notebook, with its current value. */
     private void unfold(String name) {
-        String holder = live.get(name);
-        List<SnippetEvent> events = shell.eval(types.get(name) + " " + name + " = " + holder + "." + name + ";");
+        Folded f = live.get(name);
+        List<SnippetEvent> events = shell.eval(f.type() + " " + name + " = " + f.holder() + "." + name + ";");
         if (ranCleanly(events)) release(name);
     }
 
