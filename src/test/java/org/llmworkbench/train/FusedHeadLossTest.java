@@ -138,7 +138,10 @@ class FusedHeadLossTest {
             double[] fused = losses.get(tied), plain = losses.get(2 + tied);
             assertThat(fused).hasSize(8);
             assertThat(fused[7]).isLessThan(fused[0]);
-            for (int i = 0; i < fused.length; i++) assertThat(fused[i]).isCloseTo(plain[i], within(2e-4));
+            // the gradients themselves are checked to 1e-6 above (a 1 % error in p - onehot fails there); here fp32
+            // sums in another order, through 8 AdamW steps that divide by sqrt(v), drift apart: up to 3.0e-4 seen at
+            // step 8 (loss 3.14) in one CI run of many, so the bound is 1e-3
+            for (int i = 0; i < fused.length; i++) assertThat(fused[i]).isCloseTo(plain[i], within(1e-3));
         }
     }
 
