@@ -9,6 +9,7 @@ import org.llmworkbench.model.GptModel;
 import org.llmworkbench.train.BaseModels;
 import org.llmworkbench.train.TrainedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -23,7 +24,9 @@ import java.util.concurrent.Callable;
  * ends with one JSON line of accuracies, F1 and wall time.
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Fine-tune a spam classifier on the balanced SMS split and save it to --out. Ends with one JSON line.")
+        description = "Fine-tune a spam classifier on the balanced SMS split and save it to --out. Ends with one JSON line.",
+        footer = "%nThe recipe (the book's chapter 6): 5 epochs, batch size 8, AdamW at 5e-5 (8e-4 in lora mode), weight decay 0.1, "
+                + "seed 123 (it also draws the split, the new head, LoRA's adapters and --random-init's weights).")
 public final class FinetuneClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--base", defaultValue = "gpt2",
@@ -48,31 +51,23 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
     @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha; adapters are scaled by alpha/rank (default ${DEFAULT-VALUE}).")
     double loraAlpha;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--lr", description = "AdamW learning rate (default 5e-5; 8e-4 with lora, as the book).")
-    Double lr;
-
-    @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Messages per batch (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    TuningOptions tuning;
 
     @Option(names = "--random-init", description = "Same architecture as the base, random weights (does pretraining help?).")
     boolean randomInit;
 
-    @Option(names = "--seed", defaultValue = "123", description = "Seed for the split, head, LoRA and shuffling (default ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
         FinetuneMode m = FinetuneMode.parse(mode);
-        ClassifierTraining.Settings settings = ClassifierTraining.Settings.book().withMode(m).withTrainableBlocks(blocks)
-                .withLora(new LoraConfig(loraRank, loraAlpha)).withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(lr != null ? lr : m == FinetuneMode.LORA ? 8e-4 : 5e-5).withWeightDecay(weightDecay)
-                .withSeed(seed);
+        ClassifierTraining.Settings recipe = ClassifierTraining.Settings.book().withMode(m).withTrainableBlocks(blocks)
+                .withLora(new LoraConfig(loraRank, loraAlpha));
+        if (m == FinetuneMode.LORA) recipe = recipe.withLearningRate(8e-4);
+        ClassifierTraining.Settings settings = tuning.applyTo(recipe);
+        long seed = settings.schedule().seed();
+        if (tuning.trainLimit != null && tuning.trainLimit < 0) {
+            throw new IllegalArgumentException("--train-limit must be >= 0 (0 = all), got " + tuning.trainLimit);
+        }
         long t0 = System.nanoTime();
         TrainedModel baseModel = loadBase(base);
         GptModel model = baseModel.model();
@@ -82,13 +77,14 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
             baseModel.model().close();
             source = "random weights, shape of " + source;
         }
-        SmsSpam.Split split = Files.isDirectory(Path.of(data)) ? SmsSpam.Split.load(Path.of(data)) : splitOf(data);
+        SmsSpam.Split split = Files.isDirectory(Path.of(data)) ? SmsSpam.Split.load(Path.of(data)) : splitOf(data, seed);
         SpamClassifier.Data d = SpamClassifier.data(split, baseModel.tokenizer(), model.config().contextLength());
+        if (tuning.trainLimit != null) d = d.withTrainingMessages(tuning.trainLimit);
         System.out.printf("base: %s%nsplit: %,d train / %,d validation / %,d test messages; mode %s%n", source,
                 d.train().size(), d.validation().size(), d.test().size(), m.cliName());
         SpamClassifier.Outcome o = SpamClassifier.finetune(model, "gpt2", d, settings, List.of(new ProgressLine(System.out, System.console() != null)));
         try {
-            o.classifier().save(out, Map.of("base", source, "mode", m.cliName(), "epochs", String.valueOf(epochs),
+            o.classifier().save(out, Map.of("base", source, "mode", m.cliName(), "epochs", String.valueOf(settings.schedule().epochs()),
                     "learning_rate", String.valueOf(settings.schedule().learningRate()), "seed", String.valueOf(seed)));
             System.out.printf("accuracy before: train %.2f%%, validation %.2f%%, test %.2f%%%n", 100 * o.before()[0],
                     100 * o.before()[1], 100 * o.before()[2]);
@@ -119,7 +115,7 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
         return BaseModels.load(base);
     }
 
-    private SmsSpam.Split splitOf(String name) {
+    private static SmsSpam.Split splitOf(String name, long seed) {
         if (!name.equals(SmsSpam.DATASET)) {
             throw new IllegalArgumentException("unknown --data '" + name + "': use sms-spam or a directory with train.csv, validation.csv, test.csv");
         }

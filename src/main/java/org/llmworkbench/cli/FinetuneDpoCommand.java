@@ -38,7 +38,7 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run directory.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "workshop", description = "book (GPT-2 context 1024) or workshop (the model's context); both AdamW lr 5e-6, wd 0.01, beta 0.1, 1 epoch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "workshop", description = "The recipe: book (GPT-2 context 1024) or workshop (the model's context); both AdamW lr 5e-6, wd 0.01, beta 0.1, 1 epoch (default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--beta", description = "DPO beta (default 0.1).")

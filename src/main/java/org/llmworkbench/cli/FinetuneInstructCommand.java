@@ -42,7 +42,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run directory.")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "workshop", description = "book or workshop (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "workshop", description = "The recipe: book (GPT-2 medium, AdamW lr 5e-5, the book's chapter 7) or workshop (workshop-base, lr 1e-3); both 2 epochs, batch 8, wd 0.1 (default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--format", description = "Prompt format: alpaca (default) or phi3.")

@@ -65,6 +65,12 @@ class FinetuneClassifyCommandTest {
         Files.createDirectories(tmp.resolve("other"));
         CliRun foreign = CliRun.of("classify", "--model", tmp.resolve("other").toString(), "--text", "hi");
         assertThat(foreign.err()).contains("classifier.json is missing");
+
+        CliRun negative = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("x").toString(),
+                "--train-limit", "-1");
+        assertThat(negative.code()).isEqualTo(1);
+        assertThat(negative.err()).contains("--train-limit must be >= 0 (0 = all), got -1");
+        assertThat(tmp.resolve("x")).doesNotExist();
     }
 
     @Test

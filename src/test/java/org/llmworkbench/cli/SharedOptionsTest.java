@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.finetune.ClassifierTraining;
 import org.llmworkbench.finetune.DpoTuning;
+import org.llmworkbench.finetune.FinetuneMode;
 import org.llmworkbench.finetune.InstructionTuning;
 import org.llmworkbench.finetune.TuningSchedule;
 import org.llmworkbench.kernel.KernelSpec;
@@ -56,12 +58,17 @@ class SharedOptionsTest {
         assertThat(s.learningRate()).isEqualTo(2e-4);
         assertThat(s.batchSize()).isEqualTo(4);
         assertThat(s.seed()).isEqualTo(9);
-        assertThat(s.weightDecay()).as("not an option: the preset's").isEqualTo(InstructionTuning.book().schedule().weightDecay());
+        assertThat(s.weightDecay()).as("not given: the preset's").isEqualTo(InstructionTuning.book().schedule().weightDecay());
         assertThat(some.trainLimit).isEqualTo(16);
 
         DpoTuning dpo = CommandLine.populateCommand(new TuningOptions(), "--lr", "1e-5").applyTo(DpoTuning.book());
         assertThat(dpo.schedule()).isEqualTo(DpoTuning.book().schedule().withLearningRate(1e-5));
         assertThat(dpo.beta()).isEqualTo(DpoTuning.book().beta());
+
+        ClassifierTraining.Settings classifier = CommandLine.populateCommand(new TuningOptions(),
+                "--weight-decay", "0.05", "--steps", "3").applyTo(ClassifierTraining.Settings.book().withMode(FinetuneMode.FULL));
+        assertThat(classifier.schedule()).isEqualTo(ClassifierTraining.Settings.book().schedule().withWeightDecay(0.05).withMaxSteps(3));
+        assertThat(classifier.mode()).isEqualTo(FinetuneMode.FULL);
 
         TuningOptions zeroBatch = CommandLine.populateCommand(new TuningOptions(), "--batch-size", "0");
         assertThatThrownBy(() -> zeroBatch.applyTo(DpoTuning.workshop())).hasMessageContaining("batchSize must be >= 1, got 0");
