@@ -31,9 +31,9 @@ public final class InstructionTables {
             int t = batch.targets()[row][i];
             position.append(i);
             input.append(in);
-            inputText.append(show(tokenizer.decode(new int[] {in})));
+            inputText.append(Tokenizer.visible(tokenizer.token(in)));
             target.append(t);
-            targetText.append(t == Losses.IGNORE_INDEX ? "(ignored)" : show(tokenizer.decode(new int[] {t})));
+            targetText.append(t == Losses.IGNORE_INDEX ? "(ignored)" : Tokenizer.visible(tokenizer.token(t)));
         }
         return Table.create("row " + row + " of the batch", position, input, inputText, target, targetText);
     }
@@ -64,9 +64,5 @@ public final class InstructionTables {
             table.addColumns(column);
         }
         return table;
-    }
-
-    private static String show(String token) {
-        return token.replace("\n", "\\n");
     }
 }

@@ -34,6 +34,11 @@ public interface Tokenizer {
     /** One id as text (a BPE token that is only part of a UTF-8 character shows as U+FFFD). */
     String token(int id);
 
+    /** Text as a table of tokens shows it: a space as ␣, a newline, tab or return as the two characters \n, \t, \r. */
+    static String visible(String text) {
+        return text.replace(" ", "\u2423").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
+    }
+
     /** The UTF-8 bytes one id stands for (exact even where {@link #token} is not: part of a character). */
     default byte[] tokenBytes(int id) {
         return token(id).getBytes(StandardCharsets.UTF_8);

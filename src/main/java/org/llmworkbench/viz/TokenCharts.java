@@ -44,13 +44,8 @@ public final class TokenCharts {
         return ids.length == 0 ? 0 : text.getBytes(StandardCharsets.UTF_8).length / (double) ids.length;
     }
 
-    /** A token as it reads in a table: whitespace made visible. */
-    public static String visible(String token) {
-        return token.replace(" ", "\u2423").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
-    }
-
     private static String tokenText(Tokenizer tokenizer, int id) {
-        return visible(tokenizer.token(id));
+        return Tokenizer.visible(tokenizer.token(id));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -133,8 +128,8 @@ public final class TokenCharts {
             window.append(i);
             inIds.append(Arrays.toString(inputs.get(i)));
             outIds.append(Arrays.toString(targets.get(i)));
-            inText.append(visible(tokenizer.decode(inputs.get(i))));
-            outText.append(visible(tokenizer.decode(targets.get(i))));
+            inText.append(Tokenizer.visible(tokenizer.decode(inputs.get(i))));
+            outText.append(Tokenizer.visible(tokenizer.decode(targets.get(i))));
         }
         return Table.create(title, window, inIds, outIds, inText, outText);
     }

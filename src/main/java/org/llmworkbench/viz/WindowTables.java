@@ -26,8 +26,8 @@ public final class WindowTables {
             int[] context = Arrays.copyOf(window, n);
             contextIds.append(Arrays.toString(context));
             next.append(window[n]);
-            contextText.append(TokenCharts.visible(tokenizer.decode(context)));
-            nextText.append(TokenCharts.visible(tokenizer.decode(new int[] {window[n]})));
+            contextText.append(Tokenizer.visible(tokenizer.decode(context)));
+            nextText.append(Tokenizer.visible(tokenizer.decode(new int[] {window[n]})));
         }
         return Table.create(title, contextIds, next, contextText, nextText);
     }
