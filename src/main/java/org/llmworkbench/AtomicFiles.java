@@ -3,14 +3,18 @@ package org.llmworkbench;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes that either complete under the final name or leave nothing there: the bytes go to a temp
- * file beside the target, and only a finished file is renamed into place.
+ * file beside the target, and only a finished file is renamed into place. The temp file is created as
+ * any new file is (its permissions follow the umask, e.g. rw-r--r--), not as a private temp file
+ * (rw-------), and a file that is replaced keeps its permissions.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -23,8 +27,9 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path temp = newSibling(target, ".tmp", false);
         try {
+            keepPermissions(target, temp);
             writer.writeTo(temp);
             // on disk before the rename: after a crash the target is the old file or the whole new one
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -33,6 +38,33 @@ public final class AtomicFiles {
             moveIntoPlace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A new, empty file or directory beside {@code target} named {@code .NAME.RANDOM SUFFIX}, created
+     * with the default permissions (unlike {@link Files#createTempFile}), for building what is then
+     * moved into {@code target}'s place.
+     */
+    public static Path newSibling(Path target, String suffix, boolean directory) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        for (int attempt = 0; ; attempt++) {
+            String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            Path p = dir.resolve("." + target.getFileName() + "." + random + suffix);
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
+    }
+
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        if (!Files.exists(target)) return;
+        try {
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the new file's defaults stand
         }
     }
 

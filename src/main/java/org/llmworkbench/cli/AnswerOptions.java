@@ -14,7 +14,7 @@ import java.io.PrintStream;
 final class AnswerOptions {
 
     @Option(names = "--model", required = true, description = "Instruction-tuned model directory, or a base model "
-            + "(a GPT-2 directory or gpt2, gpt2-medium, workshop-base, ...) asked zero- or few-shot.")
+            + "(a GPT-2 directory or gpt2, gpt2-medium, workshop-base, ...) prompted in --format (respond can add --shots examples).")
     String model;
 
     @Option(names = "--format", description = "Prompt format for a base model: alpaca (default) or phi3.")

@@ -33,6 +33,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(temperature >= 0)) throw new IllegalArgumentException("--temperature must be >= 0 (0 answers greedily), got " + temperature);
         GenerationConfig generation = temperature > 0 ? GenerationConfig.sampling(answers.maxNewTokens, temperature, 0, 1, seed)
                 : GenerationConfig.greedy(answers.maxNewTokens);
         int turns = 0;

@@ -5,7 +5,9 @@ import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
 import org.llmworkbench.model.TokenCodec;
-import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.text.Tokenizer;
+import org.llmworkbench.train.BaseModels;
+import org.llmworkbench.train.TrainedModel;
 import org.llmworkbench.text.Tokenizers;
 
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ final class CliModels {
     /**
      * {@code --model} as a preset name gives randomly initialized weights from {@code seed}; as a
      * directory holding a Hugging Face GPT-2 checkpoint ({@code config.json} + {@code model.safetensors})
-     * it gives those weights.
+     * it gives those weights; {@code workshop-base} (or {@code workshop-base-smoke}) gives the small base
+     * model the workbench pretrains itself (trained on first use, saying so on stderr).
      */
     static GptModel open(String spec, long seed, Device d) throws java.io.IOException {
         if (GptConfig.isPreset(spec)) {
@@ -29,15 +32,25 @@ final class CliModels {
         if (Files.isDirectory(path)) {
             return PretrainedGpt2.load(path, d);
         }
+        if (spec.equals("workshop-base") || spec.equals("workshop-base-smoke")) {
+            TrainedModel base = BaseModels.load(spec, System.err);
+            if (d.equals(base.model().device())) return base.model();
+            base.close();
+            return PretrainedGpt2.load(BaseModels.cached(spec), d);
+        }
         throw new IllegalArgumentException("--model '" + spec + "' is neither a preset ("
-                + String.join(", ", GptConfig.presetNames()) + ") nor a directory with config.json and "
+                + String.join(", ", GptConfig.presetNames()) + "), workshop-base(-smoke), nor a directory with config.json and "
                 + "model.safetensors (e.g. Hugging Face's gpt2 downloaded into $WORKBENCH_DATA_DIR/gpt2)");
     }
 
     /** GPT-2's BPE tokenizer (needs the gpt2-encoder and gpt2-vocab datasets; fails clearly without them). */
     static TokenCodec gpt2Tokenizer() {
-        BpeTokenizer bpe = Tokenizers.gpt2();
-        return TokenCodec.of(bpe::encodeAllowingAllSpecial, bpe::decode);
+        return codec(Tokenizers.gpt2());
+    }
+
+    /** A tokenizer as the commands use it: special tokens in the text are encoded as such. */
+    static TokenCodec codec(Tokenizer tokenizer) {
+        return TokenCodec.of(tokenizer::encodeAllowingAllSpecial, tokenizer::decode);
     }
 
     /** The tokenizer when its files can be found, else empty: commands given token ids then print ids. */

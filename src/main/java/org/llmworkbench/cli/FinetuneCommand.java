@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code workbench finetune …}: one subcommand per kind of fine-tuning. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = "Fine-tune a base model: classify (spam classification).",
+        description = "Fine-tune a base model: classify (spam classification), instruct (instruction tuning), dpo (preference tuning).",
         subcommands = {FinetuneClassifyCommand.class, FinetuneInstructCommand.class, FinetuneDpoCommand.class})
 public final class FinetuneCommand implements Runnable {
 

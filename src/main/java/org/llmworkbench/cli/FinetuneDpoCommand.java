@@ -84,9 +84,10 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
                 card.put("wall_s", round((System.nanoTime() - t0) / 1e9));
                 card.put("model_dir", modelDir.toString());
                 card.put("seed", settings.schedule().seed());
-                String json = Json.MAPPER.writeValueAsString(card);
-                Files.writeString(out.resolve("run-card.json"), json + "\n");
-                System.out.println(json);
+                RunCardFile.write(out, "finetune dpo " + preset, card,
+                        Map.of("model", start.name(), "beta", String.valueOf(settings.beta()), "seed", String.valueOf(settings.schedule().seed())),
+                        data, dataFile, r.training().stopped(), (System.nanoTime() - t0) / 1e9);
+                System.out.println(Json.MAPPER.writeValueAsString(card));
                 return r.training().stopped() ? 130 : 0;
             }
         }

@@ -62,6 +62,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (responses < 0) throw new IllegalArgumentException("--responses must be >= 0 (0: none), got " + responses);
         InstructionTuning settings = InstructionTuning.preset(preset);
         if (format != null) settings = settings.withFormat(Format.parse(format));
         if (maskPrompt) settings = settings.withMaskPrompt(true);
@@ -86,6 +87,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 info.put("val_loss", round(r.valLoss()));
                 tuned.save(modelDir, info);
                 Path responsesFile = null;
+                Files.deleteIfExists(out.resolve("responses-test.json")); // an earlier run's answers are not this model's
                 if (responses > 0) {
                     List<Example> questions = split.test().subList(0, Math.min(responses, split.test().size()));
                     List<ModelResponse> records = Responses.generate(tuned.model(), tuned.tokenizer(), tuned.format(),
@@ -113,9 +115,10 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 card.put("responses", responsesFile == null ? null : responsesFile.toString());
                 card.put("seed", settings.schedule().seed());
                 card.put("threads", Runtime.getRuntime().availableProcessors());
-                String json = Json.MAPPER.writeValueAsString(card);
-                Files.writeString(out.resolve("run-card.json"), json + "\n");
-                System.out.println(json);
+                RunCardFile.write(out, "finetune instruct " + settings.name(), card,
+                        Map.of("base", start.source(), "format", settings.format().id(), "seed", String.valueOf(settings.schedule().seed())),
+                        data.data, dataFile, r.training().stopped(), (System.nanoTime() - t0) / 1e9);
+                System.out.println(Json.MAPPER.writeValueAsString(card));
                 return r.training().stopped() ? 130 : 0;
             }
         }

@@ -30,7 +30,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt-ids", split = ",", description = "Prompt as token ids, e.g. 15496,11")
     int[] promptIds;
 
-    @Option(names = "--max-tokens", defaultValue = "50", description = "New tokens at most (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--max-tokens", "--max-new-tokens"}, defaultValue = "50", description = "New tokens at most (default ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--greedy", description = "Always pick the most likely token (the default without --temperature).")
@@ -57,12 +57,14 @@ public final class GenerateCommand implements Callable<Integer> {
         if (greedy && (temperature != null || topK != 0 || topP != 1.0)) {
             throw new IllegalArgumentException("--greedy cannot be combined with --temperature, --top-k or --top-p");
         }
+        if (!greedy && temperature == null && (topK != 0 || topP != 1.0)) {
+            throw new IllegalArgumentException("--top-k and --top-p shape sampling: give --temperature too (without it generation is greedy)");
+        }
         if ((prompt == null) == (promptIds == null)) {
             throw new IllegalArgumentException("give exactly one of --prompt TEXT or --prompt-ids ID,ID,...");
         }
-        // Text prompts need the GPT-2 tokenizer; with --prompt-ids it is only used, when found, to show text.
-        Optional<TokenCodec> codec = prompt != null ? Optional.of(CliModels.gpt2Tokenizer())
-                : CliModels.gpt2TokenizerIfAvailable();
+        // Text prompts need the model's tokenizer; with --prompt-ids it is only used, when found, to show text.
+        Optional<TokenCodec> codec = prompt != null ? Optional.of(modelOptions.tokenizer()) : modelOptions.tokenizerIfAvailable();
         int[] ids = prompt != null ? codec.get().encode(prompt) : promptIds;
         double t = temperature == null ? 0.0 : temperature;
         if (temperature != null && temperature <= 0) {

@@ -4,7 +4,14 @@ import org.llmworkbench.model.GptModel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.TokenCodec;
+import org.llmworkbench.train.TrainedModel;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code --model}, {@code --seed} and {@code --device}: how every command that runs a model names it
@@ -13,8 +20,9 @@ import java.io.IOException;
 public final class ModelOptions {
 
     @Option(names = "--model", required = true,
-            description = "Preset (random weights from --seed: gpt2-small, workshop-tiny, ...) or a GPT-2 "
-                    + "checkpoint directory (config.json + model.safetensors).")
+            description = "Preset (random weights from --seed: gpt2-small, workshop-tiny, ...), workshop-base "
+                    + "(the small base the workbench pretrains itself), or a GPT-2 checkpoint directory (config.json + "
+                    + "model.safetensors; the tokenizer is the one its workbench.json names, else GPT-2's).")
     String model;
 
     @Option(names = "--seed", defaultValue = "123", description = "Seed for random weights and sampling (default ${DEFAULT-VALUE}).")
@@ -26,5 +34,24 @@ public final class ModelOptions {
     /** The model these options name (see {@link CliModels#open}). */
     GptModel open() throws IOException {
         return CliModels.open(model, seed, deviceOption.choose());
+    }
+
+    /**
+     * The tokenizer of the model these options name: for a model directory the one its
+     * {@code workbench.json} names (GPT-2's when it names none), for a preset GPT-2's.
+     */
+    TokenCodec tokenizer() throws IOException {
+        Path dir = Path.of(model);
+        if (!GptConfig.isPreset(model) && Files.isDirectory(dir)) return CliModels.codec(TrainedModel.tokenizerOf(dir));
+        return CliModels.gpt2Tokenizer();
+    }
+
+    /**
+     * {@link #tokenizer()} where it can be had, else empty (a preset without GPT-2's tokenizer files):
+     * commands given token ids then print ids. A model directory's broken tokenizer is still an error.
+     */
+    Optional<TokenCodec> tokenizerIfAvailable() throws IOException {
+        if (!GptConfig.isPreset(model) && Files.isDirectory(Path.of(model))) return Optional.of(tokenizer());
+        return CliModels.gpt2TokenizerIfAvailable();
     }
 }

@@ -107,7 +107,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         if (idsFile != null) {
             return CliModels.parseIds(readFile(idsFile), idsFile.toString());
         }
-        return CliModels.gpt2Tokenizer().encode(readFile(text));
+        return modelOptions.tokenizer().encode(readFile(text));
     }
 
     private static String readFile(Path path) throws java.io.IOException {

@@ -46,6 +46,8 @@ public final class RespondCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        if (shots < 0) throw new IllegalArgumentException("--shots must be >= 0, got " + shots);
         InstructionData.Split<Example> parts = InstructionData.split(InstructionData.load(data.file()));
         List<Example> questions = parts.part(split);
         if (limit != null) questions = questions.subList(0, Math.min(limit, questions.size()));

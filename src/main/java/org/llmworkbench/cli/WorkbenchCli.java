@@ -35,11 +35,31 @@ public final class WorkbenchCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new WorkbenchCli());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            commandLine.getErr().println("error: " + message(ex));
             if (Boolean.getBoolean("workbench.debug")) ex.printStackTrace(commandLine.getErr());
             return 1;
         });
+        giveVersion(cl);
         return cl;
+    }
+
+    /** Every subcommand's {@code -V} prints the workbench's version, as the top command's does. */
+    private static void giveVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+            giveVersion(sub);
+        }
+    }
+
+    /** What a failed command prints after "error: ": file-system errors say what went wrong, not only the path. */
+    static String message(Exception ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException e) return "file not found: " + e.getFile();
+        if (ex instanceof java.nio.file.AccessDeniedException e) return "permission denied: " + e.getFile();
+        if (ex instanceof java.nio.file.FileAlreadyExistsException e) return "already exists: " + e.getFile();
+        if (ex instanceof java.nio.file.FileSystemException e && e.getReason() != null) {
+            return e.getFile() + ": " + e.getReason();
+        }
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 
     public static void main(String[] args) {

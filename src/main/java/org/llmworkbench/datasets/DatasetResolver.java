@@ -167,10 +167,10 @@ public final class DatasetResolver {
         Path archivePart = null;
         try {
             Files.createDirectories(cacheDir);
-            part = Files.createTempFile(cacheDir, entry.file() + ".", ".part");
+            part = org.llmworkbench.AtomicFiles.newSibling(target, ".part", false);
             Fetched fetched;
             if (entry.isArchived()) {
-                archivePart = Files.createTempFile(cacheDir, entry.file() + ".", ".zip.part");
+                archivePart = org.llmworkbench.AtomicFiles.newSibling(target, ".zip.part", false);
                 fetch(entry, archivePart);
                 fetched = extract(entry, archivePart, part);
             } else {

@@ -155,7 +155,7 @@ public final class Classifier implements AutoCloseable {
             throw new IOException(target + " exists and is not a classifier directory; choose an empty or new --out directory");
         }
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+        Path temp = AtomicFiles.newSibling(target, ".tmp", true);
         try {
             GptModel gpt = model.model();
             GptConfig c = gpt.config();

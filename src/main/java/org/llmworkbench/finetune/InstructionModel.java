@@ -58,8 +58,7 @@ public record InstructionModel(GptModel model, Tokenizer tokenizer, Format forma
 
     /** The metadata of a saved model directory (an empty object when there is none). */
     public static JsonNode readInfo(Path dir) throws IOException {
-        Path info = dir.resolve(INFO_FILE);
-        return Files.isRegularFile(info) ? JSON.readTree(info.toFile()) : JSON.createObjectNode();
+        return TrainedModel.readInfo(dir);
     }
 
     /** The same weights with another dropout rate (the book tunes with 0); the same model when it already matches. */

@@ -66,11 +66,29 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
 
     /** Loads a Hugging Face GPT-2 directory; its tokenizer is GPT-2's unless {@code workbench.json} names another. */
     public static TrainedModel fromHuggingFace(Path dir) throws IOException {
+        Tokenizer tokenizer = tokenizerOf(dir);
         GptModel model = PretrainedGpt2.load(dir);
-        Tokenizer tokenizer = Tokenizers.forName("gpt2");
-        Path info = dir.resolve(INFO_FILE);
-        if (Files.isRegularFile(info)) tokenizer = tokenizerFrom(JSON.readTree(info.toFile()).path("tokenizer"), dir);
         return new TrainedModel(model, tokenizer, "Hugging Face GPT-2 directory " + dir);
+    }
+
+    /** The tokenizer a model directory was trained with: what its {@code workbench.json} names, else GPT-2's. */
+    public static Tokenizer tokenizerOf(Path dir) throws IOException {
+        JsonNode spec = readInfo(dir).path("tokenizer");
+        return spec.isMissingNode() ? Tokenizers.forName("gpt2") : tokenizerFrom(spec, dir);
+    }
+
+    /** A model directory's {@code workbench.json} (an empty object when there is none); a broken one is an error naming it. */
+    public static JsonNode readInfo(Path dir) throws IOException {
+        Path info = dir.resolve(INFO_FILE);
+        if (!Files.isRegularFile(info)) return JSON.createObjectNode();
+        try {
+            JsonNode node = JSON.readTree(info.toFile());
+            if (node == null || !node.isObject()) throw new IOException(info + " is not a JSON object");
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(info + " is not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+        }
     }
 
     /**
@@ -81,7 +99,7 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
     public void saveHuggingFace(Path dir, JsonNode extra) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        Path temp = AtomicFiles.newSibling(dir, ".tmp", true);
         try {
             HfGpt2Layout.save(temp, PretrainedGpt2.toCheckpoint(model));
             saveTokenizer(tokenizer, temp);

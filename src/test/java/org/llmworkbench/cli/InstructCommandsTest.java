@@ -26,6 +26,13 @@ class InstructCommandsTest {
         assertThat(card.get("steps").asInt()).isEqualTo(4);
         assertThat(card.get("val_loss").asDouble()).isLessThan(card.get("base_val_loss").asDouble());
         assertThat(card.get("counted_fraction").asDouble()).isBetween(0.3, 1.0);
+        JsonNode runCard = new ObjectMapper().readTree(Files.readString(dir.resolve("it/run-card.json")));
+        assertThat(runCard.get("name").asText()).isEqualTo("finetune instruct workshop");
+        assertThat(runCard.get("status").asText()).isEqualTo("ok");
+        assertThat(runCard.get("datasets").get("instruction-data").asText())
+                .isEqualTo(org.llmworkbench.datasets.FileChecksums.sha256(InstructionModels.data("instruction-data")));
+        assertThat(runCard.get("versions").size()).isGreaterThan(0);
+        assertThat(runCard.get("metrics").get("steps").asInt()).isEqualTo(4);
         Path model = dir.resolve("it/model");
         assertThat(model.resolve("model.safetensors")).exists();
         JsonNode responses = new ObjectMapper().readTree(Files.readString(dir.resolve("it/responses-test.json")));
@@ -46,6 +53,8 @@ class InstructCommandsTest {
         assertThat(d.get("val_before").get("loss").asDouble()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-4));
         assertThat(d.get("steps").asInt()).isEqualTo(2);
         assertThat(dir.resolve("dpo/model/workbench.json")).exists();
+        assertThat(new ObjectMapper().readTree(Files.readString(dir.resolve("dpo/run-card.json"))).get("datasets")
+                .get("instruction-data-with-preference").asText()).hasSize(64);
 
         InputStream stdin = System.in;
         try {
@@ -56,5 +65,16 @@ class InstructCommandsTest {
         } finally {
             System.setIn(stdin);
         }
+    }
+
+    @Test
+    void answerCommandsRefuseImpossibleNumbersBeforeLoadingAnything(@TempDir Path dir) {
+        CliRun limit = CliRun.of("respond", "--model", "workshop-base-smoke", "--limit", "-2", "--out", dir.resolve("r.json").toString());
+        assertThat(limit.code()).isEqualTo(1);
+        assertThat(limit.err()).contains("--limit must be >= 1, got -2");
+        CliRun temperature = CliRun.of("chat", "--model", "workshop-base-smoke", "--temperature", "-1");
+        assertThat(temperature.code()).isEqualTo(1);
+        assertThat(temperature.err()).contains("--temperature must be >= 0 (0 answers greedily), got -1.0");
+        assertThat(dir).isEmptyDirectory();
     }
 }

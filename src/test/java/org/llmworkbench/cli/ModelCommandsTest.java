@@ -7,6 +7,10 @@ import com.knuddels.jtokkit.api.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.llmworkbench.datasets.Datasets;
+import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
+import org.llmworkbench.text.CharTokenizer;
+import org.llmworkbench.train.TrainedModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +47,40 @@ class ModelCommandsTest {
     }
 
     @Test
+    void aModelDirectoryIsReadWithTheTokenizerItsWorkbenchJsonNames(@TempDir Path dir) throws Exception {
+        CharTokenizer chars = CharTokenizer.fromText("abcdefgh ");
+        Path model = dir.resolve("char-model");
+        try (TrainedModel m = new TrainedModel(GptModel.create(new GptConfig(chars.vocabSize(), 16, 16, 1, 2, 0.0, false, false), 5),
+                chars, "a test model")) {
+            m.saveHuggingFace(model, null);
+        }
+        CliRun run = CliRun.of("generate", "--model", model.toString(), "--prompt", "abc ba", "--max-new-tokens", "4", "--greedy");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode json = run.lastJson();
+        assertThat(json.get("prompt_tokens").asInt()).as("one id per character, not GPT-2's 2 tokens").isEqualTo(6);
+        assertThat(json.get("text").asText()).hasSize(4).matches("[a-h ]{4}");
+        assertThat(run.lines().get(0)).startsWith("abc ba" + json.get("text").asText());
+
+        Path text = Files.writeString(dir.resolve("t.txt"), "abba cafe bead dead face");
+        CliRun ppl = CliRun.of("perplexity", "--model", model.toString(), "--text", text.toString());
+        assertThat(ppl.code()).as(ppl.err()).isZero();
+        assertThat(ppl.lastJson().get("tokens").asInt()).isEqualTo(23);   // 24 characters, each but the first predicted
+        assertThat(ppl.lastJson().get("perplexity").asDouble()).as("a random model: near the 9-letter vocabulary").isBetween(4.0, 20.0);
+
+        Files.writeString(model.resolve("workbench.json"), "{\"tokenizer\": {\"type\": \"char\",");
+        CliRun broken = CliRun.of("generate", "--model", model.toString(), "--prompt", "ab");
+        assertThat(broken.code()).isEqualTo(1);
+        assertThat(broken.err()).contains(model.resolve("workbench.json").toString()).contains("is not valid JSON");
+    }
+
+    @Test
     void badArgumentsFailWithAClearMessage() {
         CliRun greedyAndTemp = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--greedy", "--temperature", "0.7");
         assertThat(greedyAndTemp.code()).isNotZero();
         assertThat(greedyAndTemp.err()).contains("--greedy cannot be combined");
+        CliRun topKAlone = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--top-k", "5");
+        assertThat(topKAlone.code()).isNotZero();
+        assertThat(topKAlone.err()).contains("--top-k and --top-p shape sampling: give --temperature too");
         CliRun unknown = CliRun.of("generate", "--model", "gpt9", "--prompt-ids", "1");
         assertThat(unknown.err()).contains("neither a preset").contains("gpt2-small");
         CliRun noGpu = CliRun.of("generate", "--model", "workshop-tiny", "--prompt-ids", "1", "--device", "tpu");

@@ -36,6 +36,24 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void aMissingFileIsNamedAsNotFound(@TempDir Path dir) {
+        Path missing = dir.resolve("nowhere.txt");
+        CliRun r = CliRun.of("tokenize", "--file", missing.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: file not found: " + missing);
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersion() {
+        CliRun top = CliRun.of("--version");
+        CliRun sub = CliRun.of("tokenize", "--version");
+        CliRun nested = CliRun.of("finetune", "classify", "-V");
+        assertThat(top.out()).startsWith("llm-workbench ");
+        assertThat(sub.out()).isEqualTo(top.out());
+        assertThat(nested.out()).isEqualTo(top.out());
+    }
+
+    @Test
     void refusesSpecialTokensWithoutTheFlag() {
         CliRun r = CliRun.of("tokenize", "--text", "a <|endoftext|>");
         assertThat(r.code()).isEqualTo(1);
