@@ -208,6 +208,8 @@ public final class BpeFiles {
         Map<String, Integer> specials = new LinkedHashMap<>();
         Map<String, Integer> idOf = new HashMap<>();
         for (int b = 0; b < 256; b++) idOf.put(String.valueOf(ByteUnicode.charOf(b)), b);
+        int declaredVocab = -1;
+        int declaredOn = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = r.readLine();
             if (line == null || !line.equals(FORMAT_HEADER)) {
@@ -224,6 +226,15 @@ public final class BpeFiles {
                         specials.put(f[2], Integer.parseInt(f[1]));
                     } catch (NumberFormatException e) {
                         throw new TokenizerFileException(file, lineNo, "expected '#special <id> <token>', got '" + line + "'");
+                    }
+                    continue;
+                }
+                if (line.startsWith("#vocab-size ")) {
+                    try {
+                        declaredVocab = Integer.parseInt(line.substring("#vocab-size ".length()).strip());
+                        declaredOn = lineNo;
+                    } catch (NumberFormatException e) {
+                        throw new TokenizerFileException(file, lineNo, "expected '#vocab-size <n>', got '" + line + "'");
                     }
                     continue;
                 }
@@ -250,7 +261,14 @@ public final class BpeFiles {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        return BpeTokenizer.fromMerges(name, merges.toArray(new int[0][]), specials, file);
+        BpeTokenizer tokenizer = BpeTokenizer.fromMerges(name, merges.toArray(new int[0][]), specials, file);
+        int held = 256 + merges.size() + specials.size();
+        if (declaredOn > 0 && held != declaredVocab) {
+            throw new TokenizerFileException(file, declaredOn, "the file declares a vocabulary of " + declaredVocab
+                    + " but holds " + merges.size() + " merges and " + specials.size() + " special tokens (256 + "
+                    + merges.size() + " + " + specials.size() + " = " + held + "): it is cut short or was edited; save the tokenizer again");
+        }
+        return tokenizer;
     }
 
     /**

@@ -96,6 +96,22 @@ class BpeTrainerTest {
     }
 
     @Test
+    void aSavedFileCutShortIsRefusedNotReadAsASmallerTokenizer(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("verdict-300.bpe");
+        new BpeTrainer(BpeTrainer.Config.of(300)).train(verdict).save(file);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).contains("#vocab-size 300");
+        Path cut = dir.resolve("cut.bpe");
+        Files.write(cut, lines.subList(0, 30), StandardCharsets.UTF_8);
+        int declaredOn = lines.indexOf("#vocab-size 300") + 1;
+        assertThatThrownBy(() -> BpeFiles.read(cut))
+                .isInstanceOfSatisfying(TokenizerFileException.class, e -> assertThat(e.line()).isEqualTo(declaredOn))
+                .hasMessageContaining("cut.bpe:" + declaredOn)
+                .hasMessageContaining("declares a vocabulary of 300 but holds " + (30 - declaredOn - 1) + " merges and 1 special tokens");
+        assertThat(BpeFiles.read(file).vocabSize()).isEqualTo(300);
+    }
+
+    @Test
     void configRefusesImpossibleSizes() {
         assertThatThrownBy(() -> new BpeTrainer.Config(200, List.of()))
                 .hasMessageContaining("vocabSize").hasMessageContaining("256");
