@@ -42,7 +42,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         timing.check();
         GptConfig config = GptConfig.isPreset(shape) ? GptConfig.preset(shape) : PretrainPreset.named(shape).model();
         SpamClassifier.Data data = SpamClassifier.data(Tokenizers.forName("gpt2"), config.contextLength(), 123);
-        JsonLine json = JsonLine.command("bench finetune")
+        JsonLine json = JsonLine.startingWith("bench", "finetune")
                 .put("shape", shape)
                 .put("batch_size", batchSize)
                 .put("steps", timing.steps)

@@ -79,7 +79,7 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         System.out.printf("jtokkit 1.1.0 (r50k_base):  %8.2f MB/s%n", refMbs);
         System.out.printf("ratio ours/jtokkit:         %8.2f x   tokens: %,d   identical ids: %s%n", ourMbs / refMbs, ourIds.length, identical);
 
-        JsonLine figures = JsonLine.startingWith("benchmark", "tokenizer")
+        JsonLine figures = JsonLine.startingWith("bench", "tokenizer")
                 .put("corpus", source.getFileName().toString())
                 .put("bytes", bytes)
                 .put("tokens", ourIds.length)

@@ -86,7 +86,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (!twinOpenMp.equals("default") && !twinOpenMp.equals("ours")) {
             throw new IllegalArgumentException("--twin-openmp must be default or ours, got '" + twinOpenMp + "'");
         }
-        JsonLine json = JsonLine.command("bench train")
+        JsonLine json = JsonLine.startingWith("bench", "train")
                 .put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()))
                 .put("blas", org.llmworkbench.model.NativeBlas.describe())
                 .put("glibc_tunables", String.valueOf(System.getenv("GLIBC_TUNABLES")))

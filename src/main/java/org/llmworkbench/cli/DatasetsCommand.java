@@ -101,7 +101,7 @@ public final class DatasetsCommand implements Callable<Integer> {
         summary.put("ok", ok);
         summary.put("mismatched", mismatched.size());
         summary.put("missing", missing);
-        if (!mismatched.isEmpty()) summary.put("mismatchedFiles", mismatched);
+        if (!mismatched.isEmpty()) summary.put("mismatched_files", mismatched);
         return mismatched.isEmpty() ? 0 : 1;
     }
 
@@ -122,7 +122,7 @@ public final class DatasetsCommand implements Callable<Integer> {
         summary.put("fetched", fetched);
         summary.put("downloaded", downloaded);
         summary.put("failed", failed.size());
-        if (!failed.isEmpty()) summary.put("failedDatasets", failed);
+        if (!failed.isEmpty()) summary.put("failed_datasets", failed);
         return failed.isEmpty() ? 0 : 1;
     }
 }

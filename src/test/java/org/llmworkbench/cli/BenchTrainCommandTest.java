@@ -22,6 +22,7 @@ class BenchTrainCommandTest {
     void charCaseTrainsTheShakespeareCharShape() throws Exception {
         CliRun run = CliRun.of("bench", "train", "--cases", "char", "--steps", "2", "--warmup", "1", "--drift-steps", "0");
         assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.lastJson().get("bench").asText()).isEqualTo("train");
         JsonNode c = run.lastJson().get("char");
         assertThat(c.get("batch").asInt()).isEqualTo(12);
         assertThat(c.get("context").asInt()).isEqualTo(64);

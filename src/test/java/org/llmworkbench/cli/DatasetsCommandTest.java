@@ -57,6 +57,7 @@ class DatasetsCommandTest {
         assertThat(out.toString()).contains("MISMATCH", "expected b41e41a68f0398a3154ae69e2e4c0e2694e17fe0d66730536837f1b01935b31f");
         JsonNode verify = lastJsonLine();
         assertThat(verify.get("mismatched").asInt()).isEqualTo(1);
+        assertThat(verify.get("mismatched_files").get(0).asText()).endsWith("the-verdict.txt");
         assertThat(verify.get("ok").asInt()).isZero();
     }
 
@@ -65,6 +66,7 @@ class DatasetsCommandTest {
         assertThat(run("datasets", "fetch", "gpt2-vocab", "--data-dir", tmp.resolve("none").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("downloads are disabled", "put gpt2-vocab.bpe into " + tmp.resolve("none"));
         assertThat(lastJsonLine().get("failed").asInt()).isEqualTo(1);
+        assertThat(lastJsonLine().get("failed_datasets").get(0).asText()).isEqualTo("gpt2-vocab");
     }
 
     @Test

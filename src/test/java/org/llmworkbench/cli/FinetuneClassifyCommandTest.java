@@ -79,7 +79,7 @@ class FinetuneClassifyCommandTest {
         CliRun run = CliRun.of("bench", "finetune", "--shape", "workshop-base-smoke", "--steps", "2", "--warmup", "0");
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode json = run.lastJson();
-        assertThat(json.get("command").asText()).isEqualTo("bench finetune");
+        assertThat(json.get("bench").asText()).isEqualTo("finetune");
         for (String mode : new String[] {"last_block", "full", "lora"}) {
             assertThat(json.get(mode + "_tokens_per_s").asLong()).as(mode).isPositive();
         }

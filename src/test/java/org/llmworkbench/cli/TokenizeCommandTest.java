@@ -81,6 +81,7 @@ class TokenizeCommandTest {
         CliRun r = CliRun.of("bench", "tokenizer", "--min-mb", "0.2", "--warmup", "0", "--rounds", "1", "--train-vocab", "300");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = r.lastJson();
+        assertThat(j.get("bench").asText()).isEqualTo("tokenizer");
         assertThat(j.get("identical_ids").asBoolean()).isTrue();
         assertThat(j.get("bytes").asLong()).isEqualTo(1115394L);
         // the ratio is ours over jtokkit's (each rounded to 0.01)
