@@ -85,14 +85,46 @@ public final class HtmlReport {
     }
 
     /** A card's headline figures as "name value" lines (empty when it recorded none). */
-    static String headline(RunCard card) {
+    static String headline(java.util.Map<String, Object> figures) {
         StringBuilder h = new StringBuilder();
-        card.headline().forEach((k, v) -> {
+        figures.forEach((k, v) -> {
             if (h.length() > 0) h.append("<br>");
             h.append("<span class=\"figure\">").append(Renderer.escape(k)).append("</span> ")
                     .append(Renderer.escape(SavedRuns.format(v)));
         });
         return h.toString();
+    }
+
+    /**
+     * The notebooks that earlier runs left in the same folder and this run did not redo (their pages
+     * stay there; running one notebook must not hide the others from the index).
+     */
+    private static void appendEarlierRuns(StringBuilder h, Path dir, List<NotebookRunner.NotebookResult> results) {
+        java.util.Set<String> now = new java.util.HashSet<>();
+        results.forEach(r -> now.add(r.card().name()));
+        List<SavedRuns.Run> earlier;
+        try {
+            earlier = SavedRuns.read(dir).stream().filter(r -> !now.contains(r.notebook())).toList();
+        } catch (java.io.IOException | RuntimeException e) {
+            h.append("<p>Earlier runs in this folder could not be read: ").append(Renderer.escape(String.valueOf(e.getMessage()))).append("</p>");
+            return;
+        }
+        if (earlier.isEmpty()) return;
+        h.append("<h2>Earlier runs in this folder</h2><table><tr><th>notebook</th><th>status</th><th>wall time</th><th>headline figures</th></tr>");
+        for (SavedRuns.Run r : earlier) {
+            String page = r.notebook() + ".html";
+            h.append("<tr><td>");
+            if (java.nio.file.Files.isRegularFile(dir.resolve(page))) {
+                h.append("<a href=\"").append(Renderer.escape(page)).append("\">").append(Renderer.escape(r.notebook())).append("</a>");
+            } else {
+                h.append(Renderer.escape(r.notebook()));
+            }
+            h.append("</td><td class=\"").append("ok".equals(r.status()) ? "ok" : "failed").append("\">").append(Renderer.escape(r.status()))
+                    .append("</td><td>").append(Double.isNaN(r.wallSeconds()) ? "" : String.format(Locale.ROOT, "%.1f s", r.wallSeconds()))
+                    .append("</td><td>");
+            h.append(headline(r.headline())).append("</td></tr>");
+        }
+        h.append("</table>");
     }
 
     public static void writeIndex(Path file, List<NotebookRunner.NotebookResult> results) {
@@ -108,9 +140,10 @@ public final class HtmlReport {
                     .append(Renderer.escape(r.ok() ? "ok" : r.failureLine())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f s", c.wallSeconds())).append("</td><td>")
                     .append(c.seedValue() == null ? "" : c.seedValue()).append("</td><td>").append(RunCard.threads()).append("</td><td>")
-                    .append(headline(c)).append("</td></tr>");
+                    .append(headline(c.headline())).append("</td></tr>");
         }
         h.append("</table>");
+        appendEarlierRuns(h, file.toAbsolutePath().getParent(), results);
         for (NotebookRunner.NotebookResult r : results) {
             h.append("<h2 id=\"").append(Renderer.escape(r.card().name())).append("\">").append(Renderer.escape(r.card().name())).append("</h2>")
                     .append(r.card().toHtml());

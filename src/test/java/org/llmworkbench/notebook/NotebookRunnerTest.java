@@ -225,5 +225,13 @@ class NotebookRunnerTest {
         Files.writeString(out.resolve("04-first/other.json"), "[]");
         Files.writeString(out.resolve("responses-top-level.json"), "[]");
         assertThat(SavedRuns.files(out, "responses-*.json")).containsExactly(out.resolve("04-first/responses-b.json"));
+
+        // running one notebook again into the same folder keeps the other in the index, as an earlier run
+        assertThat(runner.runAll(List.of(second))).allMatch(NotebookRunner.NotebookResult::ok);
+        String again = Files.readString(out.resolve("index.html"));
+        assertThat(again).contains("1 of 1 notebooks ran without error", "<h2>Earlier runs in this folder</h2>",
+                "<a href=\"04-first.html\">04-first</a>", "val_loss</span> 6.522");
+        String earlier = again.substring(again.indexOf("Earlier runs"));
+        assertThat(earlier.substring(0, earlier.indexOf("</table>"))).doesNotContain("05-second");
     }
 }
