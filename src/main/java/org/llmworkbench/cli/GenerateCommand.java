@@ -83,7 +83,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             JsonLine json = JsonLine.command("generate")
                     .put("model", modelOptions.model)
-                    .put("device", gpt.device().toString())
+                    .put("device", org.llmworkbench.model.Devices.name(gpt.device()))
                     .put("prompt_tokens", result.promptTokens().length)
                     .put("prompt_dropped", result.promptDropped())
                     .put("new_tokens", result.newTokens().length)

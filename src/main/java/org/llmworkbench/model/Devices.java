@@ -46,6 +46,12 @@ public final class Devices {
         }
     }
 
+    /** A device as JSON lines and run cards name it: {@code cpu}, {@code gpu} (the first GPU) or {@code gpu1}, … (not DJL's {@code cpu()}). */
+    public static String name(Device device) {
+        String type = device.getDeviceType();
+        return Device.Type.CPU.equals(type) || device.getDeviceId() <= 0 ? type : type + device.getDeviceId();
+    }
+
     public static int gpuCount() {
         return Engine.getEngine("PyTorch").getGpuCount();
     }

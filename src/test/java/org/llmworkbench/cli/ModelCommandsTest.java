@@ -31,6 +31,7 @@ class ModelCommandsTest {
         JsonNode b = plain.lastJson();
         assertThat(a.get("new_tokens").asInt()).isEqualTo(6);
         assertThat(a.get("kv_cache").asBoolean()).isTrue();
+        assertThat(a.get("device").asText()).isEqualTo("cpu");
         assertThat(b.get("kv_cache").asBoolean()).isFalse();
         assertThat(a.get("ids")).isEqualTo(b.get("ids"));
         // tokens/s is the new tokens over the whole generation time, prefill included

@@ -23,6 +23,13 @@ class DevicesTest {
     }
 
     @Test
+    void devicesAreNamedAsTheDeviceOptionSpellsThem() {
+        assertThat(Devices.name(Device.cpu())).isEqualTo("cpu");
+        assertThat(Devices.name(Device.gpu())).isEqualTo("gpu");
+        assertThat(Devices.name(Device.gpu(1))).isEqualTo("gpu1");
+    }
+
+    @Test
     void kvCacheRejectsABatchChangeMidSequence() {
         GptConfig cfg = new GptConfig(20, 8, 8, 1, 2, 0.0, false, false);
         try (GptModel model = GptModel.create(cfg, 1); KvCache cache = new KvCache(model);

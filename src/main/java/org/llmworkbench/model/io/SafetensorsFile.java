@@ -152,7 +152,7 @@ public final class SafetensorsFile implements Closeable {
         }
         if (end > bufferSize) {
             throw new SafetensorsException(path, where + ": data_offsets " + Arrays.toString(offsets)
-                    + " reach past the end of the data (" + bufferSize + " bytes after the header): file truncated? Download it again");
+                    + " reach past the end of the data (" + bufferSize + " bytes after the header): the file is cut short (an interrupted download or copy?): fetch or save it again");
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }
