@@ -62,13 +62,13 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "Start from a Hugging Face GPT-2 directory (continue pretraining GPT-2).")
     Path init;
 
-    @Option(names = "--steps", description = "Optimizer steps (replaces the preset's epoch/step limit).")
+    @Option(names = "--steps", description = "Optimizer steps, >= 1 (replaces the preset's epoch/step limit; not with --epochs).")
     Long steps;
 
-    @Option(names = "--epochs", description = "Epochs (replaces the preset's limit).")
+    @Option(names = "--epochs", description = "Epochs, >= 1 (replaces the preset's limit; not with --steps).")
     Integer epochs;
 
-    @Option(names = "--lr", description = "Peak learning rate.")
+    @Option(names = "--lr", description = "Peak learning rate (> 0).")
     Double lr;
 
     @Option(names = "--batch-size", description = "Windows per batch.")
@@ -77,7 +77,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", description = "Evaluate every N steps.")
     Integer evalEvery;
 
-    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: at evaluations' pace; always at the end).")
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: 4 × the preset's evaluation interval, which --eval-every does not change; "
+            + "0: only at the end; always at the end).")
     Integer checkpointEvery;
 
     @Option(names = "--seed", description = "Seed for weights, shuffling and dropout.")
@@ -91,6 +92,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         PretrainPreset p = PretrainPreset.named(preset);
         if (data != null) p = p.withDatasets(data, tokenizer != null ? tokenizer : p.tokenizer());
         else if (tokenizer != null) p = p.withDatasets(p.datasets(), tokenizer);
@@ -116,6 +118,15 @@ public final class PretrainCommand implements Callable<Integer> {
         System.out.printf("preset %s: %,d train / %,d validation tokens, tokenizer %s (vocabulary %,d), model %s%n",
                 p.name(), run.trainTokens(), run.valTokens(), p.tokenizer(), run.tokenizer().vocabSize(), p.model());
         try (GptModel model = init != null ? PretrainedGpt2.load(init, deviceOption.choose()) : run.newModel(deviceOption.choose())) {
+            String misfit = init == null ? null : run.misfit(model.config());
+            if (misfit != null) {
+                throw new IllegalArgumentException("--init " + init + ": " + misfit + "; start from a model that fits the run, "
+                        + "or choose the run's windows and tokenizer to fit it (--preset, --config, --tokenizer)");
+            }
+            if (from != null) {
+                run.checkResumable(from, model.config(), "use the --preset, --config, --tokenizer, --data (and --init) "
+                        + "it was written with to resume");
+            }
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
             Trainer<Batch> trainer = run.trainer(model, out, from, progress);
             installCtrlC(trainer);
@@ -153,6 +164,30 @@ public final class PretrainCommand implements Callable<Integer> {
             AtomicFiles.writeBytes(out.resolve("run-card.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(cardJson));
             System.out.println(json);
             return r.stopped() ? 130 : 0;
+        }
+    }
+
+    /** What the options alone can tell is wrong, checked before anything is read or written. */
+    private void checkOptions() throws java.io.IOException {
+        if (steps != null && epochs != null) {
+            throw new IllegalArgumentException("--steps and --epochs are mutually exclusive: each replaces the preset's limit, give one");
+        }
+        if (steps != null && steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        if (epochs != null && epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        if (lr != null && !(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+        if (resume && resumeFrom != null) {
+            throw new IllegalArgumentException("--resume and --resume-from are mutually exclusive: give one");
+        }
+        for (String name : data == null ? List.<String>of() : data) {
+            Path file = Path.of(name);
+            if (Pretraining.looksLikeAFile(name) && !Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--data " + name + ": " + (Files.exists(file) ? "not a file" : "no such file")
+                        + " (a text file of one's own, or a dataset name from the manifest: workbench datasets list)");
+            }
+        }
+        if (!resume && resumeFrom == null) {
+            new Checkpoints(out).requireNoneBeforeAFreshRun("use --resume to continue its newest checkpoint, --resume-from "
+                    + "to continue a given one, or another (or an empty) --out");
         }
     }
 

@@ -95,6 +95,22 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Fails, changing nothing, when the directory already holds checkpoints: a run from scratch there
+     * would overwrite the checkpoints of the steps both runs reach, leave the earlier run's later ones
+     * behind (a resume would then continue the earlier run) and prune among both runs' files.
+     *
+     * @param remedy what to do instead, in the caller's terms (its options or methods)
+     */
+    public void requireNoneBeforeAFreshRun(String remedy) throws IOException {
+        List<Path> all = list();
+        if (all.isEmpty()) return;
+        String which = all.size() == 1 ? "a checkpoint (" + all.get(0).getFileName() + ")"
+                : all.size() + " checkpoints (" + all.get(0).getFileName() + " to " + all.get(all.size() - 1).getFileName() + ")";
+        throw new IllegalStateException(dir + " already holds " + which + " of an earlier run, which a run from scratch "
+                + "there would overwrite and prune; " + remedy);
+    }
+
     /** The newest checkpoint, checked; fails naming the file when it is unusable (and the one before it, if any). */
     public Checkpoint latest() throws IOException {
         List<Path> all = list();

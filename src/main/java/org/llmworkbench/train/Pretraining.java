@@ -1,5 +1,6 @@
 package org.llmworkbench.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,6 +86,9 @@ public final class Pretraining {
                 }
                 continue;
             }
+            if (looksLikeAFile(name)) {
+                throw new IllegalArgumentException("training text " + name + (Files.exists(own) ? " is not a file" : " does not exist"));
+            }
             Path file = Datasets.resolve(name);
             texts.add(readText(file));
             ResolvedDataset r = Datasets.resolvedSoFar().get(name);
@@ -128,6 +132,11 @@ public final class Pretraining {
         PretrainPreset sized = preset.model().vocabSize() == tokenizer.vocabSize() ? preset
                 : preset.withModel(preset.model().withVocabSize(tokenizer.vocabSize()));
         return new Pretraining(sized, tokenizer, train, val, sha256);
+    }
+
+    /** Whether a dataset name means a text file of one's own: it has a path separator or ends in .txt. */
+    public static boolean looksLikeAFile(String name) {
+        return name.contains("/") || name.contains(java.io.File.separator) || name.endsWith(".txt");
     }
 
     private static String readText(Path file) {
@@ -176,9 +185,13 @@ public final class Pretraining {
 
     /** What a checkpoint needs to rebuild model and tokenizer: config, tokenizer, data, preset. */
     public ObjectNode meta() {
+        return meta(preset.model());
+    }
+
+    /** The same for a run that trains {@code c} (a model of another shape than the preset's, such as pretrain's --init). */
+    public ObjectNode meta(GptConfig c) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("preset", preset.name());
-        GptConfig c = preset.model();
         ObjectNode model = meta.putObject("model");
         model.put("vocab_size", c.vocabSize()).put("context_length", c.contextLength()).put("emb_dim", c.embDim())
                 .put("n_layers", c.nLayers()).put("n_heads", c.nHeads()).put("drop_rate", c.dropRate())
@@ -195,11 +208,28 @@ public final class Pretraining {
         return trainer(model, preset.train(), runDir, resume, listeners);
     }
 
+    /**
+     * The same with another {@link TrainConfig}. Fails before it writes anything when {@code model} does not
+     * fit the run's windows and tokens ({@link #misfit}), when {@code resume} was written by another run
+     * ({@link #checkResumable}), or when {@code runDir} already holds checkpoints and {@code resume} is null.
+     */
     public Trainer<Batch> trainer(GptModel model, TrainConfig config, Path runDir, Checkpoint resume, TrainingListener... listeners) {
+        String misfit = misfit(model.config());
+        if (misfit != null) throw new IllegalArgumentException("the model does not fit this run: " + misfit);
+        if (resume != null) {
+            checkResumable(resume, model.config(), "resume with the preset, model shape, tokenizer and data it was written with");
+        } else if (runDir != null) {
+            try {
+                new Checkpoints(runDir).requireNoneBeforeAFreshRun("resume from one of them (new Checkpoints(runDir).latest()) "
+                        + "or use another (or an empty) run directory");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot list the checkpoints in " + runDir + ": " + e.getMessage(), e);
+            }
+        }
         Trainer.Builder<Batch> b = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
                         BatchSource.of(trainLoader), config)
                 .validation(BatchSource.of(valLoader))
-                .meta(meta())
+                .meta(meta(model.config()))
                 .sampler(step -> sample(model, preset.samplePrompt(), 40));
         if (runDir != null) {
             b.runDir(runDir);
@@ -208,6 +238,94 @@ public final class Pretraining {
         if (resume != null) b.resumeFrom(resume);
         Arrays.stream(listeners).forEach(b::listener);
         return b.build();
+    }
+
+    /**
+     * What keeps {@code model} from training on this run's data, or null when it fits: its context must hold
+     * the preset's windows and its vocabulary must be the tokenizer's.
+     */
+    public String misfit(GptConfig model) {
+        int windows = preset.model().contextLength();
+        if (model.contextLength() < windows) {
+            return "the model's context length is " + model.contextLength() + " but preset " + preset.name()
+                    + " cuts the text into " + windows + "-token windows";
+        }
+        if (model.vocabSize() != tokenizer.vocabSize()) {
+            return "the model's vocabulary has " + model.vocabSize() + " tokens but the run's tokenizer (" + preset.tokenizer()
+                    + ") has " + tokenizer.vocabSize();
+        }
+        return null;
+    }
+
+    /** meta.model's fields that decide what the weights are (dropout does not), with the words an error uses. */
+    private static final List<String[]> SHAPE = List.of(new String[] {"vocab_size", "vocabulary"},
+            new String[] {"context_length", "context length"}, new String[] {"emb_dim", "width"},
+            new String[] {"n_layers", "blocks"}, new String[] {"n_heads", "heads"}, new String[] {"qkv_bias", "qkv bias"},
+            new String[] {"tied_head", "tied head"}, new String[] {"activation", "activation"});
+
+    /**
+     * Fails, naming the checkpoint and what differs, when {@code checkpoint} was written by a run of another
+     * preset, model shape, tokenizer or data than this run training {@code model}: its weights would not fit,
+     * or would continue on something else than they learned. A checkpoint without the metadata (a bare
+     * {@link Trainer}'s) is not checked.
+     *
+     * @param remedy what to do instead, in the caller's terms
+     */
+    public void checkResumable(Checkpoint checkpoint, GptConfig model, String remedy) {
+        JsonNode theirs = checkpoint.meta();
+        if (theirs == null || !theirs.path("model").has("vocab_size")) return;
+        ObjectNode ours = meta(model);
+        List<String> differences = new ArrayList<>();
+        String theirPreset = theirs.path("preset").asText("?");
+        if (!theirPreset.equals(preset.name())) differences.add("preset " + theirPreset + " vs " + preset.name());
+        for (String[] field : SHAPE) {
+            JsonNode t = theirs.path("model").get(field[0]);
+            String then = t == null || t.isNull() ? (field[0].equals("activation") ? GptConfig.Activation.GELU_TANH.hfName() : null) : t.asText();
+            String now = ours.path("model").path(field[0]).asText();
+            if (then != null && !then.equals(now)) differences.add(field[1] + " " + then + " vs " + now);
+        }
+        JsonNode theirTokenizer = theirs.path("tokenizer");
+        if (!theirTokenizer.isMissingNode() && !theirTokenizer.equals(ours.get("tokenizer"))) {
+            String then = theirTokenizer.path("type").asText("?");
+            String now = ours.path("tokenizer").path("type").asText();
+            differences.add("tokenizer " + (then.equals(now) ? then + " with another vocabulary" : then + " vs " + now));
+        }
+        if (theirs.has("datasets") && !sameData(theirs.path("datasets"), ours.path("datasets"))) {
+            String then = dataNames(theirs.path("datasets"));
+            String now = dataNames(ours.path("datasets"));
+            differences.add("data " + (then.equals(now) ? then + " with other contents (another sha256)" : then + " vs " + now));
+        }
+        if (differences.isEmpty()) return;
+        throw new CheckpointException(checkpoint.json(), "was written by " + describe(theirs) + " but this run is "
+                + describe(ours) + "; they differ in " + String.join(", ", differences) + ": " + remedy);
+    }
+
+    /** The same texts in the same order: by sha256 where both runs know it, otherwise by name. */
+    private static boolean sameData(JsonNode then, JsonNode now) {
+        if (then.size() != now.size()) return false;
+        for (int i = 0; i < then.size(); i++) {
+            String shaThen = then.get(i).path("sha256").asText("");
+            String shaNow = now.get(i).path("sha256").asText("");
+            boolean sameName = then.get(i).path("name").asText().equals(now.get(i).path("name").asText());
+            boolean same = !shaThen.isEmpty() && !shaNow.isEmpty() ? shaThen.equals(shaNow) : sameName;
+            if (!same) return false;
+        }
+        return true;
+    }
+
+    private static String dataNames(JsonNode datasets) {
+        List<String> names = new ArrayList<>();
+        datasets.forEach(d -> names.add(d.path("name").asText()));
+        return String.join(" + ", names);
+    }
+
+    /** "preset verdict-workshop (vocabulary 50257, 4 blocks × 256, context 128, tokenizer gpt2, data the-verdict)" */
+    private static String describe(JsonNode meta) {
+        JsonNode m = meta.path("model");
+        return "preset " + meta.path("preset").asText("?") + " (vocabulary " + m.path("vocab_size").asText() + ", "
+                + m.path("n_layers").asText() + " blocks × " + m.path("emb_dim").asText() + ", context "
+                + m.path("context_length").asText() + ", tokenizer " + meta.path("tokenizer").path("type").asText("?")
+                + ", data " + dataNames(meta.path("datasets")) + ")";
     }
 
     /** A greedy continuation of {@code prompt} (what the book prints after every epoch). */

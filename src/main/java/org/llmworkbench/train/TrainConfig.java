@@ -8,7 +8,7 @@ package org.llmworkbench.train;
  * @param maxEpochs       stop after this many passes over the training batches (0: no epoch limit)
  * @param maxTokens       stop once this many training tokens were seen (0: no token limit)
  * @param gradAccumulation micro-batches whose gradients add up to one optimizer step
- * @param learningRate    the peak learning rate
+ * @param learningRate    the peak learning rate (> 0)
  * @param initialLearningRate the rate at the start of warmup
  * @param minLearningRate the floor of the cosine decay
  * @param warmupSteps     linear warmup steps
@@ -35,7 +35,9 @@ public record TrainConfig(long maxSteps, int maxEpochs, long maxTokens, int grad
             throw new IllegalArgumentException("set at least one of maxSteps, maxEpochs or maxTokens: the run needs an end");
         }
         if (gradAccumulation < 1) throw new IllegalArgumentException("gradAccumulation must be >= 1, got " + gradAccumulation);
-        rate("learningRate", learningRate);
+        if (!(learningRate > 0) || learningRate > 10) {
+            throw new IllegalArgumentException("learningRate must be in (0, 10] (0 would train nothing), got " + learningRate);
+        }
         rate("initialLearningRate", initialLearningRate);
         rate("minLearningRate", minLearningRate);
         nonNegative("warmupSteps", warmupSteps);

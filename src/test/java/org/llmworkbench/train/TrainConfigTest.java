@@ -22,6 +22,19 @@ class TrainConfigTest {
     }
 
     @Test
+    void aLearningRateOfZeroOrLessIsRefused() {
+        assertThatThrownBy(() -> TrainConfig.builder().maxSteps(1).learningRate(0).build())
+                .hasMessage("learningRate must be in (0, 10] (0 would train nothing), got 0.0");
+        assertThatThrownBy(() -> TrainConfig.builder().maxSteps(1).learningRate(-1e-4).build())
+                .hasMessageContaining("learningRate").hasMessageContaining("got -1.0E-4");
+        assertThatThrownBy(() -> TrainConfig.builder().maxSteps(1).learningRate(Double.NaN).build())
+                .hasMessageContaining("learningRate");
+        assertThat(TrainConfig.builder().maxSteps(1).learningRate(1e-9).build().learningRate()).isEqualTo(1e-9);
+        // the warmup start and the decay floor may be 0
+        assertThat(TrainConfig.builder().maxSteps(1).warmupCosine(0, 1, 0).build().initialLearningRate()).isZero();
+    }
+
+    @Test
     void aRunWithoutAnEndFailsNamingTheFields() {
         assertThatThrownBy(() -> TrainConfig.builder().build())
                 .hasMessageContaining("maxSteps, maxEpochs or maxTokens");
