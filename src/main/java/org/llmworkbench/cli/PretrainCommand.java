@@ -155,7 +155,7 @@ public final class PretrainCommand implements Callable<Integer> {
             card.put("datasets", run.datasetSha256());
             String json = Json.MAPPER.writeValueAsString(card);
             RunCard runCard = new RunCard("pretrain " + p.name()).addEngineVersions()
-                    .parameter("seed", String.valueOf(p.train().seed())).parameter("device", model.device().toString())
+                    .parameter("seed", String.valueOf(p.train().seed())).parameter("device", org.llmworkbench.model.Devices.name(model.device()))
                     .parameter("model", p.model().toString()).parameter("tokenizer", p.tokenizer())
                     .finish(r.stopped() ? "stopped" : "ok", (System.nanoTime() - t0) / 1e9);
             run.datasetSha256().forEach(runCard::dataset);
