@@ -56,8 +56,15 @@ public final class KernelCommand implements Runnable {
         @Option(names = "--no-cds", description = "Don't record a class-data archive (it makes the kernel start faster).")
         boolean noCds;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec command;
+
         @Override
         public Integer call() throws Exception {
+            if (dataDir.dataDir != null && !java.nio.file.Files.isDirectory(dataDir.dataDir)) {
+                command.commandLine().getErr().println("note: --data-dir " + dataDir.dataDir
+                        + " is not a folder (yet); the kernel will look for datasets there first, then in the cache");
+            }
             KernelSpec.Options o = jvm.applyTo(KernelSpec.Options.defaults().withName(name).withDataDir(dataDir.dataDir));
             KernelSpec spec = KernelSpec.forWorkbench(o);
             Path kernels = where.prefix != null ? KernelsDir.prefix(where.prefix)

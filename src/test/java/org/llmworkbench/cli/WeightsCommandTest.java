@@ -55,5 +55,8 @@ class WeightsCommandTest {
         CliRun bad = CliRun.of("weights", file.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("error: ").contains(file.toString());
+        CliRun missing = CliRun.of("weights", file.getParent().resolve("nowhere").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("nowhere does not exist");
     }
 }

@@ -23,9 +23,14 @@ class KernelSpecTest {
     @Test
     void installWritesKernelJsonUnderThePrefixWithEverythingTheKernelJvmNeeds(@TempDir Path prefix) throws Exception {
         Path data = prefix.resolve("datasets");
-        int code = WorkbenchCli.commandLine().execute("kernel", "install", "--prefix", prefix.toString(), "--threads", "3",
+        java.io.StringWriter err = new java.io.StringWriter();
+        var cli = WorkbenchCli.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int code = cli.execute("kernel", "install", "--prefix", prefix.toString(), "--threads", "3",
                 "--data-dir", data.toString(), "--classpath", "target/classes" + File.pathSeparator + "lib/x.jar");
         assertThat(code).isZero();
+        assertThat(err.toString()).as("a data folder that does not exist yet is allowed, and said")
+                .contains("note: --data-dir " + data + " is not a folder (yet)");
 
         Path dir = prefix.resolve("share/jupyter/kernels/llm-workbench");
         try (Stream<Path> files = Files.list(dir)) {

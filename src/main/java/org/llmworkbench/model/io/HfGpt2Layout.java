@@ -98,6 +98,10 @@ public final class HfGpt2Layout {
 
     /** Loads {@code config.json} and {@code model.safetensors} from a directory into our names. */
     public static Gpt2Checkpoint load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + (Files.exists(dir) ? " is not a folder" : " does not exist")
+                    + ": a GPT-2 checkpoint is a folder with " + CONFIG_FILE + " and " + WEIGHTS_FILE);
+        }
         Path configFile = dir.resolve(CONFIG_FILE), weightsFile = dir.resolve(WEIGHTS_FILE);
         for (Path p : List.of(configFile, weightsFile)) {
             if (!Files.isRegularFile(p)) {
