@@ -31,8 +31,16 @@ public final class ModelOptions {
     @Mixin
     DeviceOption deviceOption;
 
-    /** The model these options name (see {@link CliModels#open}). */
+    /**
+     * The model these options name (see {@link CliModels#open}). A preset's weights are random, which
+     * is said on stderr: {@code gpt2-medium} here is GPT-2 medium's shape, not OpenAI's weights.
+     */
     GptModel open() throws IOException {
+        if (GptConfig.isPreset(model)) {
+            System.err.println("note: --model " + model + " is a preset: random weights (seed " + seed
+                    + "); for trained weights give a model folder (e.g. OpenAI's in $WORKBENCH_DATA_DIR/"
+                    + (model.equals("gpt2-small") ? "gpt2" : model) + ") or workshop-base");
+        }
         return CliModels.open(model, seed, deviceOption.choose());
     }
 

@@ -37,6 +37,11 @@ public final class InstructionBatches<S, B> implements BatchSource<B> {
 
     /** The book's loaders: training shuffled with dropLast, validation and test in order with every example. */
     public static <S, B> InstructionBatches<S, B> training(List<S> samples, int batchSize, long seed, Collate<S, B> c) {
+        if (batchSize > samples.size()) {
+            throw new IllegalArgumentException(samples.size() + " training examples make no full batch of " + batchSize
+                    + " (the last partial batch is dropped, as in the book): use a batch size of at most " + samples.size()
+                    + " or train on more examples");
+        }
         return new InstructionBatches<>(samples, new DataLoader.Config(batchSize, true, true, seed), c);
     }
 

@@ -24,6 +24,14 @@ class InstructionCollateTest {
     }
 
     @Test
+    void tooFewTrainingExamplesForOneBatchSayHowToFixIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InstructionBatches.training(BOOK, 8, 1, InstructionCollate.book()::collate))
+                .hasMessage("3 training examples make no full batch of 8 (the last partial batch is dropped, as in the book): "
+                        + "use a batch size of at most 3 or train on more examples");
+        assertThat(InstructionBatches.training(BOOK, 3, 1, InstructionCollate.book()::collate).samples()).hasSize(3);
+    }
+
+    @Test
     void promptMaskingAndALengthCap() {
         List<Sample> samples = List.of(new Sample(new int[] {0, 1, 2, 3, 4}, 3), new Sample(new int[] {5, 6}, 1));
         Batch masked = InstructionCollate.book().withMaskPrompt(true).collate(samples);
