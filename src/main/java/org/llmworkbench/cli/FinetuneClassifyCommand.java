@@ -94,6 +94,7 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
                     .put("base", source)
                     .put("mode", m.cliName())
                     .put("trainable_parameters", o.training().trainable())
+                    .put("steps", o.training().training().steps())
                     .put("train_accuracy", round(o.train().accuracy()))
                     .put("val_accuracy", round(o.validation().accuracy()))
                     .put("test_accuracy", round(o.test().accuracy()))

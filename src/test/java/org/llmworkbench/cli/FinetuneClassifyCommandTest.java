@@ -66,6 +66,13 @@ class FinetuneClassifyCommandTest {
         CliRun foreign = CliRun.of("classify", "--model", tmp.resolve("other").toString(), "--text", "hi");
         assertThat(foreign.err()).contains("classifier.json is missing");
 
+        CliRun limited = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("limited").toString(),
+                "--train-limit", "16", "--batch-size", "4", "--steps", "2", "--weight-decay", "0");
+        assertThat(limited.code()).as(limited.err()).isZero();
+        assertThat(limited.out()).contains("split: 16 train / ");
+        assertThat(limited.lastJson().get("mode").asText()).isEqualTo("last-block");
+        assertThat(limited.lastJson().get("steps").asInt()).as("--steps stops within the first epoch").isEqualTo(2);
+
         CliRun negative = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("x").toString(),
                 "--train-limit", "-1");
         assertThat(negative.code()).isEqualTo(1);
