@@ -335,7 +335,8 @@ public final class Bleu {
         Score score() {
             double[] precisions = new double[MAX_ORDER];
             double bp = hypLength == 0 ? 0 : hypLength < refLength ? Math.exp(1 - (double) refLength / hypLength) : 1;
-            if (hypLength == 0) {
+            if (hypLength == 0 || java.util.Arrays.stream(matches).allMatch(m -> m == 0)) {
+                // as sacreBLEU: no matching n-gram at all scores 0, whatever the smoothing (its issue #141)
                 return new Score(0, precisions, bp, hypLength, refLength, matches.clone(), totals.clone());
             }
             int order = MAX_ORDER;

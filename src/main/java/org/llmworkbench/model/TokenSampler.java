@@ -24,10 +24,12 @@ public final class TokenSampler {
         }
         int n = logits.length;
         double[] scaled = new double[n];
-        double max = Double.NEGATIVE_INFINITY;
+        double top = Double.NEGATIVE_INFINITY;
+        for (float l : logits) top = Math.max(top, l);
+        // shifted before dividing, so that a tiny temperature cannot overflow to infinity: the best token gets 0
+        double max = 0;
         for (int i = 0; i < n; i++) {
-            scaled[i] = logits[i] / config.temperature();
-            max = Math.max(max, scaled[i]);
+            scaled[i] = (logits[i] - top) / config.temperature();
         }
         if (config.topK() > 0 && config.topK() < n) {
             double threshold = kthLargest(scaled, config.topK());

@@ -92,11 +92,17 @@ public record PretrainPreset(String name, String description, List<String> datas
 
     /**
      * The notebook's knobs in one call: {@code epochs} replaces the run's length, {@code width} the model's
-     * width (heads follow, 16 dimensions each at most), {@code seed} the seed; 0 keeps the preset's value
-     * (the seed is always set).
+     * width, {@code seed} the seed; 0 keeps the preset's value (the seed is always set). The heads follow the
+     * width: as many as the preset's, but each at least 16 dimensions wide and dividing the width evenly.
      */
     public PretrainPreset adjusted(int epochs, int width, long seed) {
-        GptConfig m = width > 0 ? model.withEmbDim(width).withNHeads(Math.max(1, Math.min(model.nHeads(), width / 16))) : model;
+        GptConfig m = model;
+        if (width > 0) {
+            int heads = Math.max(1, Math.min(model.nHeads(), width / 16));
+            while (width % heads != 0) heads--;
+            m = new GptConfig(model.vocabSize(), model.contextLength(), width, model.nLayers(), heads, model.dropRate(),
+                    model.qkvBias(), model.tiedHead(), model.activation());
+        }
         TrainConfig.Builder t = train.toBuilder().seed(seed);
         if (epochs > 0) t.maxEpochs(epochs).maxSteps(0);
         return withModel(m).withTrain(t.build());

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model together with the tokenizer it was trained with, loaded from a training checkpoint or a
@@ -98,6 +99,12 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
      */
     public void saveHuggingFace(Path dir, JsonNode extra) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new IOException("cannot save a model to " + dir + ": " + p + " is a file, not a folder");
+            }
+        }
+        requireReplaceable(dir);
         Files.createDirectories(parent);
         Path temp = AtomicFiles.newSibling(dir, ".tmp", true);
         try {
@@ -112,6 +119,28 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
             Files.move(temp, dir);
         } finally {
             if (Files.exists(temp)) deleteTree(temp);
+        }
+    }
+
+    /** What a save writes into a model folder: all a folder may hold for a save to replace it. */
+    private static final java.util.Set<String> SAVED_FILES = java.util.Set.of(HfGpt2Layout.CONFIG_FILE, HfGpt2Layout.WEIGHTS_FILE,
+            INFO_FILE, BPE_FILE);
+
+    /**
+     * A save replaces {@code dir} as a whole, so it must be new, empty, or an earlier saved model: never a
+     * folder holding anything else (a run directory with its checkpoints, one's own files).
+     */
+    private static void requireReplaceable(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        if (!Files.isDirectory(dir)) throw new IOException("cannot save a model to " + dir + ": it is a file");
+        List<String> others;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            others = s.map(p -> p.getFileName().toString()).filter(n -> !SAVED_FILES.contains(n)).sorted().toList();
+        }
+        if (!others.isEmpty()) {
+            throw new IOException("cannot save a model to " + dir + ": it holds other things (" + String.join(", ",
+                    others.subList(0, Math.min(5, others.size()))) + (others.size() > 5 ? ", …" : "")
+                    + ") that replacing the folder would delete; save to a new or empty folder (e.g. " + dir.resolve("hf") + ")");
         }
     }
 

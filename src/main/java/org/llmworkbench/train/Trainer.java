@@ -48,6 +48,8 @@ public final class Trainer<B> {
     private final JsonNode meta;
     private final LongFunction<String> sampler;
     private final Checkpoint resumeFrom;
+    /** A trainer runs once: a second run would restart at step 0 on trained weights and overwrite its checkpoints. */
+    private boolean ran;
     private volatile boolean stopRequested;
 
     private Trainer(Builder<B> b) {
@@ -95,6 +97,15 @@ public final class Trainer<B> {
 
     /** Trains until a limit is reached or a stop is requested. */
     public TrainResult run() {
+        synchronized (this) {
+            if (ran) {
+                throw new IllegalStateException("this trainer has run already; running it again would start over at step 0 "
+                        + "on the trained weights, with a new optimizer, and overwrite its checkpoints"
+                        + (runDir == null ? ": build a new trainer to train more"
+                        : ": to train more, build a new trainer that resumes from new Checkpoints(" + runDir + ").latest()"));
+            }
+            ran = true;
+        }
         Checkpoints checkpoints = runDir == null ? null : new Checkpoints(runDir);
         TrainingMetrics metrics = new TrainingMetrics();
         // an interrupt (a notebook's stop button) ends the run at the next step boundary, after a checkpoint

@@ -133,6 +133,10 @@ class GeneratorTest {
         for (int i = 0; i < 300; i++) seenWide.add(wider.next(logits));
         assertThat(seenWide).containsExactly(1, 3, 5);
         assertThat(TokenSampler.argmax(logits)).isEqualTo(1);
+
+        // a temperature so small that logits / temperature overflows still picks the most likely token
+        TokenSampler icy = new TokenSampler(GenerationConfig.sampling(1, 1e-320, 0, 1.0, 9));
+        for (int i = 0; i < 20; i++) assertThat(icy.next(logits)).isEqualTo(1);
     }
 
     @Test

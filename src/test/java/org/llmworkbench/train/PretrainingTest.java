@@ -125,4 +125,16 @@ class PretrainingTest {
         assertThat(Pretraining.looksLikeAFile("data/notes")).isTrue();
         assertThat(Pretraining.looksLikeAFile("tinyshakespeare")).isFalse();
     }
+
+    @Test
+    void adjustedWidthsBringTheirOwnHeadCount() {
+        PretrainPreset p = PretrainPreset.named("verdict-workshop");
+        assertThat(p.model().nHeads()).isEqualTo(4);
+        assertThat(p.adjusted(0, 42, 1).model().nHeads()).as("42 / 16 → 2 heads of 21").isEqualTo(2);
+        assertThat(p.adjusted(0, 50, 1).model().nHeads()).as("3 does not divide 50: 2 heads of 25").isEqualTo(2);
+        assertThat(p.adjusted(0, 256, 1).model().nHeads()).as("never more than the preset's").isEqualTo(4);
+        assertThat(p.adjusted(0, 8, 1).model().nHeads()).isEqualTo(1);
+        assertThat(p.adjusted(0, 42, 1).model().embDim()).isEqualTo(42);
+        assertThat(p.adjusted(0, 0, 1).model()).isEqualTo(p.model());
+    }
 }

@@ -61,6 +61,30 @@ class TrainedModelTest {
     }
 
     @Test
+    void aSaveReplacesOnlyAnEarlierSavedModelNeverOtherFiles(@TempDir Path dir) throws IOException {
+        try (GptModel model = GptModel.create(new GptConfig(300, 12, 16, 1, 2, 0.0, false, true), 3)) {
+            TrainedModel m = new TrainedModel(model, Tokenizers.forName("gpt2"), "test");
+            Path run = Files.createDirectories(dir.resolve("run/checkpoints")).getParent();
+            Files.writeString(run.resolve("notes.txt"), "mine");
+            assertThatThrownBy(() -> m.saveHuggingFace(run, null)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot save a model to " + run + ": it holds other things (checkpoints, notes.txt)")
+                    .hasMessageContaining(run.resolve("hf").toString());
+            assertThat(Files.readString(run.resolve("notes.txt"))).isEqualTo("mine");
+            assertThat(run.resolve("checkpoints")).isDirectory();
+            assertThat(run.resolve("config.json")).doesNotExist();
+
+            m.saveHuggingFace(run.resolve("hf"), null);
+            long before = Files.size(run.resolve("hf/model.safetensors"));
+            m.saveHuggingFace(run.resolve("hf"), null); // an earlier save is replaced
+            assertThat(Files.size(run.resolve("hf/model.safetensors"))).isEqualTo(before);
+
+            Path file = Files.writeString(dir.resolve("a-file.txt"), "x");
+            assertThatThrownBy(() -> m.saveHuggingFace(file.resolve("hf"), null))
+                    .hasMessage("cannot save a model to " + file.resolve("hf") + ": " + file + " is a file, not a folder");
+        }
+    }
+
+    @Test
     void aTrainingCheckpointRebuildsModelAndCharTokenizer(@TempDir Path dir) throws IOException {
         String text = "To be, or not to be, that is the question: whether 'tis nobler in the mind to suffer. ".repeat(6);
         PretrainPreset preset = PretrainPreset.named("shakespeare-char")

@@ -63,6 +63,19 @@ class TrainerTest {
     }
 
     @Test
+    void aTrainerRunsOnceAndASecondRunSaysHowToContinue(@TempDir Path dir) {
+        try (GptModel model = GptModel.create(TINY, 5)) {
+            Trainer<org.llmworkbench.data.Batch> trainer = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
+                    loader(corpus(900), 3), config().maxSteps(2).evalEvery(0).checkpointEvery(2).build()).runDir(dir).build();
+            assertThat(trainer.run().steps()).isEqualTo(2);
+            assertThatThrownBy(trainer::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("this trainer has run already")
+                    .hasMessageContaining("resumes from new Checkpoints(" + dir + ").latest()");
+            assertThat(dir.resolve("checkpoints/step-00000002.json")).exists();
+        }
+    }
+
+    @Test
     void sameSeedGivesTheSameLossesAndTheLossFalls() {
         TrainResult a = train(config().build(), null, null);
         TrainResult b = train(config().build(), null, null);
