@@ -27,8 +27,8 @@ public final class SlidingWindowDataset implements TokenPairDataset {
         if (maxLength < 1) throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
         if (stride < 1) throw new IllegalArgumentException("stride must be >= 1, got " + stride);
         if (tokenIds.length <= maxLength) {
-            throw new IllegalArgumentException("maxLength must be in [1, " + (tokenIds.length - 1) + "] for "
-                    + tokenIds.length + " tokens (a window and its shifted target must fit), got " + maxLength
+            throw new IllegalArgumentException("a window of maxLength " + maxLength + " needs at least " + (maxLength + 1)
+                    + " tokens (the window and its target, shifted by one), got " + tokenIds.length
                     + "; use a shorter maxLength or more text");
         }
         this.ids = tokenIds.clone();

@@ -180,7 +180,7 @@ public final class Classifier implements AutoCloseable {
     public static Classifier load(Path dir) throws IOException {
         Path json = dir.resolve("classifier.json");
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no classifier at " + dir + ": the directory does not exist;"
+            throw new IllegalArgumentException("no classifier at " + dir + (Files.exists(dir) ? ": it is a file, not a folder;" : ": the directory does not exist;")
                     + " train one with 'workbench finetune classify --out " + dir + "'");
         }
         if (!Files.isRegularFile(json)) {

@@ -21,6 +21,14 @@ public record GenerationResult(int[] promptTokens, int promptDropped, int[] newT
         return all;
     }
 
+    /** The ids as numbers (a record's own toString would print arrays as [I@1b2c3d), and the timing. */
+    @Override
+    public String toString() {
+        return "GenerationResult[promptTokens=" + java.util.Arrays.toString(promptTokens) + ", promptDropped=" + promptDropped
+                + ", newTokens=" + java.util.Arrays.toString(newTokens) + ", stopReason=" + stopReason
+                + String.format(java.util.Locale.ROOT, ", prefill %.1f ms, total %.1f ms]", prefillNanos / 1e6, totalNanos / 1e6);
+    }
+
     /** Generated tokens per second of wall time, prompt processing included. */
     public double tokensPerSecond() {
         return totalNanos == 0 ? 0 : newTokens.length / (totalNanos / 1e9);

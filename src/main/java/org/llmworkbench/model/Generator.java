@@ -49,6 +49,7 @@ public final class Generator {
      * reason {@code "stop-condition"}). The token it was given is kept.
      */
     public static GenerationResult generateUntil(GptModel model, int[] prompt, GenerationConfig config, IntPredicate done) {
+        model.requireOpen();
         int context = model.config().contextLength();
         int vocab = model.config().vocabSize();
         if (prompt == null || prompt.length == 0) {

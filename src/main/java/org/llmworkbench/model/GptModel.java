@@ -135,6 +135,7 @@ public final class GptModel implements AutoCloseable {
 
     /** The number of tokens per row; fails unless the ids are [batch, tokens] and fit after the cache. */
     public int checkIds(NDArray tokenIds, KvCache cache) {
+        requireOpen();
         Shape shape = tokenIds.getShape();
         if (shape.dimension() != 2) {
             throw new IllegalArgumentException("token ids must be [batch, tokens], got shape " + shape);
@@ -166,6 +167,14 @@ public final class GptModel implements AutoCloseable {
     /** Copies weights (NDArrays or NamedTensors) whose names and shapes match {@link #stateDict()} exactly. */
     public void loadStateDict(Map<String, ?> state) {
         StateDictLoader.load(config, parameters.asMap(), state);
+    }
+
+    /** Fails, saying so, once the model is closed (its weights are freed): DJL alone only says a manager was closed. */
+    public void requireOpen() {
+        if (!manager.isOpen()) {
+            throw new IllegalStateException("this GptModel was closed (model.close(), or the end of a try-with-resources "
+                    + "block): its weights are freed; create or load the model again");
+        }
     }
 
     @Override

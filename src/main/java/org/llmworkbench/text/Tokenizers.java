@@ -33,7 +33,10 @@ public final class Tokenizers {
         if (nameOrFile.equals("gpt2") || nameOrFile.equals("r50k_base")) return gpt2();
         Path file = Path.of(nameOrFile);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("unknown encoding '" + nameOrFile + "': use gpt2, or the path of a tokenizer file"
+            boolean looksLikeAPath = nameOrFile.contains("/") || nameOrFile.contains(java.io.File.separator) || nameOrFile.contains(".");
+            throw new IllegalArgumentException((looksLikeAPath
+                    ? "tokenizer file " + nameOrFile + (Files.exists(file) ? " is not a file" : " does not exist")
+                    : "unknown encoding '" + nameOrFile + "'") + ": use gpt2, or the path of a tokenizer file"
                     + " (written by 'workbench tokenize train', or a tiktoken .tiktoken rank file)");
         }
         String first;

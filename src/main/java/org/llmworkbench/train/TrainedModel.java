@@ -36,6 +36,10 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
     /** Rebuilds model and tokenizer from a checkpoint JSON (or the newest checkpoint of a run directory). */
     public static TrainedModel fromCheckpoint(Path jsonOrRunDir) throws IOException {
         Path json = jsonOrRunDir;
+        if (Files.isRegularFile(jsonOrRunDir.resolve(HfGpt2Layout.CONFIG_FILE))) {
+            throw new IllegalArgumentException(jsonOrRunDir + " is a saved model folder (" + HfGpt2Layout.CONFIG_FILE + " + "
+                    + HfGpt2Layout.WEIGHTS_FILE + "), not a training run: load it with TrainedModel.fromHuggingFace(dir)");
+        }
         if (Files.isDirectory(jsonOrRunDir)) json = new Checkpoints(jsonOrRunDir).latest().json();
         Checkpoint checkpoint = Checkpoints.read(json);
         JsonNode m = checkpoint.meta().path("model");

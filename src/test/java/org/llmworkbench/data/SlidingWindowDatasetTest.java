@@ -117,7 +117,7 @@ class SlidingWindowDatasetTest {
         assertThatThrownBy(() -> new SlidingWindowDataset(ids, 0, 1)).hasMessage("maxLength must be >= 1, got 0");
         assertThatThrownBy(() -> new SlidingWindowDataset(ids, 2, 0)).hasMessage("stride must be >= 1, got 0");
         assertThatThrownBy(() -> new SlidingWindowDataset(ids, 5, 1))
-                .hasMessageStartingWith("maxLength must be in [1, 4] for 5 tokens");
+                .hasMessageStartingWith("a window of maxLength 5 needs at least 6 tokens (the window and its target, shifted by one), got 5");
         assertThatThrownBy(() -> new SlidingWindowDataset(null, 2, 1)).hasMessageContaining("tokenIds");
     }
 }

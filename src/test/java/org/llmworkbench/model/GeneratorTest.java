@@ -184,5 +184,18 @@ class GeneratorTest {
         assertThatThrownBy(() -> new GenerationConfig(1, 1, -2, 1, null, 0, true)).hasMessageContaining("topK");
         assertThatThrownBy(() -> new GenerationConfig(1, 1, 0, 0, null, 0, true)).hasMessageContaining("topP");
         assertThatThrownBy(() -> GenerationConfig.sampling(1, 0, 0, 1, 0)).hasMessageContaining("greedy");
+
+        assertThat(new GenerationResult(new int[] {1, 2}, 0, new int[] {3}, "max-tokens", 1_500_000, 3_000_000).toString())
+                .isEqualTo("GenerationResult[promptTokens=[1, 2], promptDropped=0, newTokens=[3], stopReason=max-tokens, "
+                        + "prefill 1.5 ms, total 3.0 ms]");
+
+        GptModel closed = GptModel.create(new GptConfig(20, 8, 8, 1, 2, 0.0, false, false), 1);
+        closed.close();
+        assertThatThrownBy(() -> Generator.generate(closed, new int[] {1}, GenerationConfig.greedy(2)))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("this GptModel was closed");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> closed.forward(m.create(new long[] {1, 2}, new ai.djl.ndarray.types.Shape(1, 2))))
+                    .hasMessageStartingWith("this GptModel was closed");
+        }
     }
 }

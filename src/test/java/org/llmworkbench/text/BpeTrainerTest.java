@@ -112,6 +112,15 @@ class BpeTrainerTest {
     }
 
     @Test
+    void aMissingTokenizerFileIsNamedAsMissingAnUnknownNameAsUnknown(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.bpe");
+        assertThatThrownBy(() -> Tokenizers.forName(missing.toString()))
+                .hasMessageStartingWith("tokenizer file " + missing + " does not exist: use gpt2, or the path");
+        assertThatThrownBy(() -> Tokenizers.forName(dir.toString())).hasMessageStartingWith("tokenizer file " + dir + " is not a file");
+        assertThatThrownBy(() -> Tokenizers.forName("cl100k_base")).hasMessageStartingWith("unknown encoding 'cl100k_base'");
+    }
+
+    @Test
     void configRefusesImpossibleSizes() {
         assertThatThrownBy(() -> new BpeTrainer.Config(200, List.of()))
                 .hasMessageContaining("vocabSize").hasMessageContaining("256");

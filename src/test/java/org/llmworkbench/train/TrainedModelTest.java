@@ -78,6 +78,8 @@ class TrainedModelTest {
             m.saveHuggingFace(run.resolve("hf"), null); // an earlier save is replaced
             assertThat(Files.size(run.resolve("hf/model.safetensors"))).isEqualTo(before);
 
+            assertThatThrownBy(() -> TrainedModel.fromCheckpoint(run.resolve("hf")))
+                    .hasMessageContaining("is a saved model folder").hasMessageContaining("TrainedModel.fromHuggingFace(dir)");
             Path file = Files.writeString(dir.resolve("a-file.txt"), "x");
             assertThatThrownBy(() -> m.saveHuggingFace(file.resolve("hf"), null))
                     .hasMessage("cannot save a model to " + file.resolve("hf") + ": " + file + " is a file, not a folder");
