@@ -89,6 +89,19 @@ class NotebookEngineTest {
     }
 
     @Test
+    void markdownAndHtmlOfNullShowEmptyLikeIPython() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("markdown(null);\nhtml(null);\ndisplay(null);", s);
+        assertThat(r.isOk()).as(String.valueOf(r.error())).isTrue();
+        assertThat(s.displays).hasSize(3);
+        assertThat(s.displays.get(0).data()).isEqualTo(java.util.Map.of("text/markdown", "", "text/plain", ""));
+        assertThat(s.displays.get(1).data()).isEqualTo(java.util.Map.of("text/html", "", "text/plain", ""));
+        assertThat(s.displays.get(2).plainText()).isEqualTo("null");
+        assertThat(new Markdown(null).text()).isEmpty();
+        assertThat(new Html(null).html()).isEmpty();
+    }
+
+    @Test
     void compileErrorsNameTheCellLine() {
         RecordingSink s = new RecordingSink();
         CellResult r = run("int ok = 1;\n\nString s = 42;", s);
