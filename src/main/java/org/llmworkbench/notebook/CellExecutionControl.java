@@ -31,6 +31,8 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile Thread running;
     private volatile boolean stopRequested;
     private volatile Object lastValue = NO_VALUE;
+    /** What the last value's {@code toString} threw while JShell took its text (null: it didn't). */
+    private volatile Throwable lastValueTextFailure;
     /** The loader of the cells' classes (it also reads the notebook's class path); set by the first load. */
     private volatile ClassLoader cellLoader;
     private final ThreadGroup group = new ThreadGroup("notebook-cells");
@@ -42,6 +44,16 @@ final class CellExecutionControl extends DirectExecutionControl {
         Object v = lastValue;
         lastValue = NO_VALUE;
         return v;
+    }
+
+    /**
+     * What the last value's {@code toString} threw, or null. JShell itself only logs such a failure
+     * (the snippet then has no value text), so the engine asks here to show it as the cell's error.
+     */
+    Throwable takeValueTextFailure() {
+        Throwable t = lastValueTextFailure;
+        lastValueTextFailure = null;
+        return t;
     }
 
     /** A class as the cells see it: one a cell declared, or one on the notebook's class path. */
@@ -113,7 +125,12 @@ final class CellExecutionControl extends DirectExecutionControl {
         if (stopRequested) throw new StoppedException();
         if (failure[0] != null) throw new InvocationTargetException(failure[0]);
         lastValue = result[0];
-        return valueString(result[0]);
+        try {
+            return valueString(result[0]);
+        } catch (RuntimeException | Error e) {
+            lastValueTextFailure = e;
+            throw e;
+        }
     }
 
     /** Hands the task to the cell thread, starting one when there is none (first cell, or after a hard stop). */

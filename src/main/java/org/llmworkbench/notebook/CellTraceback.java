@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import jdk.jshell.EvalException;
 
 /**
@@ -25,6 +26,9 @@ final class CellTraceback {
     private final int failingLine;
     private final List<String> lines = new ArrayList<>();
     private int errorLine;
+    /** Frames end at the engine's, not at the outermost cell frame ({@link #ofShowingValue}). */
+    private boolean showingValue;
+    private UnaryOperator<StackTraceElement> cellFrames;
 
     /**
      * @param cellLines   snippet id to the cell line its source starts on, for the running cell's snippets
@@ -41,9 +45,28 @@ final class CellTraceback {
     record Built(List<String> lines, int line) {}
 
     static Built of(Throwable ex, String header, Map<String, Integer> cellLines, String failingId, int failingLine) {
+        return build(ex, header, cellLines, failingId, failingLine, null);
+    }
+
+    /**
+     * For a failure while the engine showed a snippet's value (drew its chart, took its {@code toString}):
+     * that runs below the cell, in the engine, so the frames stop where the engine took the value over,
+     * and a last line names the cell line whose value it was. JShell did not see this exception, so its
+     * frames still name JShell's wrapper classes: {@code cellFrames} turns those into "#id" frames.
+     */
+    static Built ofShowingValue(Throwable ex, String header, Map<String, Integer> cellLines, String failingId, int failingLine,
+                                UnaryOperator<StackTraceElement> cellFrames) {
+        return build(ex, header, cellLines, failingId, failingLine, cellFrames);
+    }
+
+    private static Built build(Throwable ex, String header, Map<String, Integer> cellLines, String failingId,
+                               int failingLine, UnaryOperator<StackTraceElement> cellFrames) {
         CellTraceback t = new CellTraceback(cellLines, failingId, failingLine);
+        t.showingValue = cellFrames != null;
+        t.cellFrames = cellFrames;
         t.lines.add(header);
         t.addFrames(ex, true);
+        if (t.showingValue) t.lines.add("    at cell line " + failingLine + " (showing its value)");
         for (Throwable cause = ex.getCause(); cause != null && cause != ex; cause = cause.getCause()) {
             t.lines.add("Caused by: " + (cause instanceof EvalException ee ? ee.getExceptionClassName() + ": " + ee.getMessage() : cause));
             t.addFrames(cause, false);
@@ -53,12 +76,25 @@ final class CellTraceback {
 
     private void addFrames(Throwable t, boolean top) {
         StackTraceElement[] frames = t.getStackTrace();
+        if (cellFrames != null) {
+            frames = frames.clone();
+            for (int i = 0; i < frames.length; i++) frames[i] = cellFrames.apply(frames[i]);
+        }
         int end = frames.length;
         // below the outermost cell frame there is only the engine (reflection, JShell, the cell thread)
         for (int i = frames.length - 1; i >= 0; i--) {
             if (isCellFrame(frames[i])) {
                 end = i + 1;
                 break;
+            }
+        }
+        if (showingValue) {
+            // a chart drawn or a toString taken by the engine: what called it is the engine, not the cell
+            for (int i = 0; i < frames.length; i++) {
+                if (isEngineFrame(frames[i])) {
+                    end = i;
+                    break;
+                }
             }
         }
         List<String> out = new ArrayList<>();
@@ -92,6 +128,13 @@ final class CellTraceback {
             lines.add(String.format(Locale.ROOT, "    … the JVM kept only the innermost %,d frames; the call came from cell line %d",
                     frames.length, failingLine));
         }
+    }
+
+    /** Where the engine takes a snippet's value: JShell (its text) or the engine (its rendering). */
+    private static boolean isEngineFrame(StackTraceElement el) {
+        return el.getClassName().startsWith("jdk.jshell.")
+                || el.getClassName().equals(CellExecutionControl.class.getName())
+                || el.getClassName().equals(NotebookEngine.class.getName());
     }
 
     /** JShell names a snippet's source "#id" in the frames of its classes. */

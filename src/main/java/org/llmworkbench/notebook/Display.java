@@ -18,12 +18,12 @@ public final class Display {
         return new DisplayHandle(displayId);
     }
 
-    /** Shows rendered Markdown. */
+    /** Shows rendered Markdown; null shows nothing (an empty Markdown output, as IPython's {@code Markdown(None)}). */
     public static void markdown(String text) {
         display(new Markdown(text));
     }
 
-    /** Shows raw HTML. */
+    /** Shows raw HTML; null shows nothing (an empty HTML output, as IPython's {@code HTML(None)}). */
     public static void html(String html) {
         display(new Html(html));
     }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -109,17 +111,26 @@ public final class NotebookEngine implements AutoCloseable {
             control.beginCell();
             OutputCapture.install();
             CurrentCell.set(sink);
-            CellOutcome outcome = magics.run(code);
-            if (!interrupted) folding.afterCell();
-            retired.sweep();
+            CellOutcome outcome;
+            try {
+                outcome = magics.run(code);
+            } catch (RuntimeException e) {
+                outcome = new CellOutcome(null, engineError(e));
+            }
+            // the end-of-cell housekeeping runs whatever the cell did: a failed cell's snippets count too
+            try {
+                if (!interrupted) folding.afterCell();
+                retired.sweep();
+            } catch (RuntimeException e) {
+                if (outcome.error == null) outcome = new CellOutcome(null, engineError(e));
+            }
             OutputCapture.flush();
             return outcome.error == null
                     ? CellResult.ok(outcome.value, System.nanoTime() - start)
                     : CellResult.failed(outcome.error, System.nanoTime() - start);
         } catch (RuntimeException e) {
             OutputCapture.flush();
-            return CellResult.failed(new CellError(e.getClass().getName(), e.getMessage(), 0,
-                    List.of(e.toString())), System.nanoTime() - start);
+            return CellResult.failed(engineError(e), System.nanoTime() - start);
         } finally {
             CurrentCell.set(null);
             EXECUTION.unlock();
@@ -171,7 +182,7 @@ public final class NotebookEngine implements AutoCloseable {
     CellOutcome runJava(String source, int firstLine) {
         String remaining = source;
         int offset = 0;
-        DisplayData value = null;
+        Value value = null;
         while (!remaining.isBlank()) {
             if (interrupted) return new CellOutcome(null, interruptedError());
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
@@ -184,7 +195,7 @@ public final class NotebookEngine implements AutoCloseable {
             int sourceBaseLine = firstLine + countLines(source, offset + lead);
             switch (info.completeness()) {
                 case EMPTY:
-                    return new CellOutcome(value, null);
+                    return shown(value);
                 case DEFINITELY_INCOMPLETE:
                 case CONSIDERED_INCOMPLETE:
                     return new CellOutcome(null, new CellError("CompilationException",
@@ -202,16 +213,36 @@ public final class NotebookEngine implements AutoCloseable {
             // like IPython: the last expression is the cell's result, unless a ';' ends it
             value = r.hasValue && !endsWithSemicolon ? r.value : null;
         }
-        return new CellOutcome(value, null);
+        return shown(value);
     }
 
-    private record SnippetResult(DisplayData value, boolean hasValue, boolean isStatementOrDeclaration, CellError error) {}
+    private record SnippetResult(Value value, boolean hasValue, boolean isStatementOrDeclaration, CellError error) {}
+
+    /** An expression's value, as the snippet left it: the object, JShell's text of it, or what taking that text threw. */
+    private record Value(Object raw, String text, Throwable textFailure, Snippet snippet, int line) {}
+
+    /**
+     * The cell's outcome with {@code value} as its result. Only the value that is shown is rendered; like
+     * IPython when a repr fails, what rendering it threw (a chart that can't be drawn, a {@code toString}
+     * that throws) is the cell's error.
+     */
+    private CellOutcome shown(Value value) {
+        if (value == null) return new CellOutcome(null, null);
+        if (value.textFailure() != null) return new CellOutcome(null, valueError(value.textFailure(), value.snippet(), value.line()));
+        try {
+            return new CellOutcome(renderValue(value.raw(), value.text()), null);
+        } catch (RuntimeException | Error failure) {
+            return new CellOutcome(null, valueError(failure, value.snippet(), value.line()));
+        }
+    }
 
     private SnippetResult evalSnippet(String source, int line) {
         folding.beforeSnippet(source);
         control.takeLastValue();
+        control.takeValueTextFailure();
         List<SnippetEvent> events = shell.eval(source);
         Object raw = control.takeLastValue();
+        Throwable textFailure = control.takeValueTextFailure();
         for (SnippetEvent e : events) if (e.causeSnippet() == null) cellSnippetLines.put(e.snippet().id(), line);
         dropTemporaries(events);
         if (interrupted) return new SnippetResult(null, false, true, interruptedError());
@@ -232,10 +263,10 @@ public final class NotebookEngine implements AutoCloseable {
             }
             boolean expression = snippet.kind() == Snippet.Kind.EXPRESSION
                     || (snippet instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
-            if (expression && CellExecutionControl.hasValue(raw) && e.value() != null) {
+            if (expression && CellExecutionControl.hasValue(raw) && (e.value() != null || textFailure != null)) {
                 String typeName = snippet instanceof VarSnippet v ? v.typeName() : "";
                 if ("void".equals(typeName)) return new SnippetResult(null, false, true, null);
-                return new SnippetResult(renderValue(raw, e.value()), true, false, null);
+                return new SnippetResult(new Value(raw, e.value(), textFailure, snippet, line), true, false, null);
             }
             return new SnippetResult(null, false, true, null);
         }
@@ -311,6 +342,74 @@ public final class NotebookEngine implements AutoCloseable {
         CellTraceback.Built trace = CellTraceback.of(ex, name + (message == null ? "" : ": " + message),
                 cellSnippetLines, snippet.id(), line);
         return new CellError(name, message, trace.line(), trace.lines());
+    }
+
+    /** The value of a snippet could not be shown: its chart failed to draw, or its {@code toString} threw. */
+    private CellError valueError(Throwable failure, Snippet snippet, int line) {
+        String name = failure.getClass().getName();
+        String message = withoutWrapperNames(failure.getMessage());
+        Map<String, Optional<Wrapped>> wrappers = new HashMap<>();
+        CellTraceback.Built trace = CellTraceback.ofShowingValue(failure, name + (message == null ? "" : ": " + message),
+                cellSnippetLines, snippet.id(), line, el -> snippetFrame(el, wrappers));
+        return new CellError(name, message, trace.line(), trace.lines());
+    }
+
+    /**
+     * A frame in one of JShell's wrapper classes as JShell writes it for an exception it saw: file "#id"
+     * of the snippet, line within the snippet. (JShell does this for the cell's own exceptions; one
+     * thrown while the engine showed a value never went through JShell.)
+     */
+    private StackTraceElement snippetFrame(StackTraceElement el, Map<String, Optional<Wrapped>> wrappers) {
+        Matcher m = WRAPPER_CLASS.matcher(el.getClassName());
+        if (!m.lookingAt() || el.getLineNumber() < 1) return el;
+        Optional<Wrapped> found = wrappers.computeIfAbsent(m.group(), name -> shell.snippets()
+                .filter(sn -> shell.status(sn) != Snippet.Status.REJECTED)
+                .map(sn -> new Wrapped(sn.id(), analysis.wrapper(sn)))
+                .filter(w -> name.equals(wrapperClass(w.wrapper())))
+                .findFirst());
+        if (found.isEmpty()) return el;
+        SourceCodeAnalysis.SnippetWrapper w = found.get().wrapper();
+        String wrapped = w.wrapped();
+        int pos = 0;
+        for (int l = 1; l < el.getLineNumber(); l++) {
+            pos = wrapped.indexOf('\n', pos) + 1;
+            if (pos == 0) return el;
+        }
+        while (pos < wrapped.length() && (wrapped.charAt(pos) == ' ' || wrapped.charAt(pos) == '\t')) pos++;
+        int sourcePos = w.wrappedToSourcePosition(pos);
+        if (sourcePos < 0) return el;
+        String rest = el.getClassName().substring(m.end());
+        String klass = rest.isEmpty() ? "" : rest.startsWith("$$JShell$anonymous$") ? "(anonymous class)" : rest.substring(1);
+        return new StackTraceElement(klass, el.getMethodName(), "#" + found.get().id(), countLines(w.source(), sourcePos) + 1);
+    }
+
+    private record Wrapped(String id, SourceCodeAnalysis.SnippetWrapper wrapper) {}
+
+    /** The wrapper's class name; null for a snippet JShell never compiled into one. */
+    private static String wrapperClass(SourceCodeAnalysis.SnippetWrapper w) {
+        try {
+            return w.fullClassName();
+        } catch (RuntimeException notCompiled) {
+            return null;
+        }
+    }
+
+    /** The class JShell wraps a snippet in; its own classes and anonymous ones are nested in it. */
+    private static final Pattern WRAPPER_CLASS = Pattern.compile("REPL\\.\\$JShell\\$\\d+");
+
+    /** A failure of the engine itself (a magic, the housekeeping): its class, message and the frames above {@link #execute}. */
+    private static CellError engineError(RuntimeException e) {
+        List<String> trace = new ArrayList<>();
+        trace.add(e.toString());
+        for (StackTraceElement el : e.getStackTrace()) {
+            if (el.getClassName().equals(NotebookEngine.class.getName()) && el.getMethodName().equals("execute")) break;
+            trace.add("    at " + el);
+        }
+        int depth = 0;
+        for (Throwable cause = e.getCause(); cause != null && cause != e && depth++ < 10; cause = cause.getCause()) {
+            trace.add("Caused by: " + cause);
+        }
+        return new CellError(e.getClass().getName(), e.getMessage(), 0, trace);
     }
 
     /**

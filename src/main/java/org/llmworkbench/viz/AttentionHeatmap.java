@@ -40,6 +40,10 @@ public final class AttentionHeatmap {
             }
         }
         int cols = keyTokens.size();
+        if (rows == 0 || cols == 0) {
+            throw new IllegalArgumentException("weights are empty (" + rows + " query × " + cols
+                    + " key tokens); draw the attention of a pass over at least one token");
+        }
         int cell = Math.max(rows, cols) <= 16 ? 48 : Math.max(14, 768 / Math.max(rows, cols));
         float max = 1f;
         for (float[] row : weights) for (float w : row) max = Math.max(max, w);

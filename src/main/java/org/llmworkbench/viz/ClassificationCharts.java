@@ -27,6 +27,19 @@ public final class ClassificationCharts {
 
     /** One group of bars per actual label, one bar per predicted label: the diagonal is what was right. */
     public static CategoryChart confusion(int[][] counts, List<String> labels, String title) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("confusion: no labels were given; give one per class, e.g. List.of(\"ham\", \"spam\")");
+        }
+        if (counts.length != labels.size()) {
+            throw new IllegalArgumentException("confusion: the matrix has " + counts.length + " rows but " + labels.size()
+                    + " labels were given; give one label per class (row r: actual label r, column p: predicted label p)");
+        }
+        for (int r = 0; r < counts.length; r++) {
+            if (counts[r].length != labels.size()) {
+                throw new IllegalArgumentException("confusion: matrix row " + r + " has " + counts[r].length + " columns but "
+                        + labels.size() + " labels were given; the matrix must be " + labels.size() + " × " + labels.size());
+            }
+        }
         CategoryChart chart = Charts.bars(title, "actual", "messages");
         for (int p = 0; p < labels.size(); p++) {
             List<Integer> values = new ArrayList<>();

@@ -19,6 +19,18 @@ public final class DecodingTables {
         if (tokens.length != logits.length) {
             throw new IllegalArgumentException(tokens.length + " token names for " + logits.length + " logits");
         }
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("temperatureDraws: no tokens; give at least one token name and its logit");
+        }
+        for (double t : temperatures) {
+            if (t == 0) {
+                throw new IllegalArgumentException("temperatureDraws: temperature 0 is greedy decoding (every draw is the most"
+                        + " likely token), not a sampling temperature; give temperatures above 0, e.g. 0.1, 1, 5");
+            }
+            if (!(t > 0)) {
+                throw new IllegalArgumentException("temperatureDraws: temperature " + t + " must be above 0, e.g. 0.1, 1, 5");
+            }
+        }
         Table table = Table.create("draws", StringColumn.create("token", tokens));
         for (double t : temperatures) {
             TokenSampler sampler = new TokenSampler(GenerationConfig.sampling(1, t, 0, 1.0, seed));

@@ -14,6 +14,13 @@ public final class EvalCharts {
 
     /** Grouped bars: x = metric, one series per model. Only the given figure keys, all on one 0–1 or 0–100 axis. */
     public static CategoryChart metricBars(String title, List<ResponseEvaluation.Summary> summaries, List<String> figures) {
+        if (summaries.isEmpty()) {
+            throw new IllegalArgumentException("metricBars: no summaries were given; give one ResponseEvaluation summary per model");
+        }
+        if (figures.isEmpty()) {
+            throw new IllegalArgumentException("metricBars: no figures were given; name the ones to draw, e.g. "
+                    + new java.util.TreeSet<>(summaries.get(0).figures().keySet()));
+        }
         CategoryChart chart = Charts.bars(title, "metric", "score");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (ResponseEvaluation.Summary s : summaries) {
@@ -28,6 +35,9 @@ public final class EvalCharts {
     public static CategoryChart distribution(String title, String metric, Map<String, double[]> scores,
                                              double lo, double hi, int bins) {
         if (bins < 1 || !(hi > lo)) throw new IllegalArgumentException("need bins >= 1 and hi > lo");
+        if (scores.isEmpty()) {
+            throw new IllegalArgumentException("distribution: no scores were given; give each model's per-answer " + metric + " scores");
+        }
         CategoryChart chart = Charts.bars(title, metric + " (each bar: from this value to the next)", "answers");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         List<String> labels = new ArrayList<>();

@@ -166,6 +166,10 @@ public final class TokenCharts {
      */
     public static XYChart compressionVsVocabularySize(String title, BpeTokenizer trained, String text, int[] vocabSizes,
                                                       Map<String, ? extends Tokenizer> references) {
+        if (vocabSizes.length == 0) {
+            throw new IllegalArgumentException("compressionVsVocabularySize: vocabSizes is empty; give the sizes to measure,"
+                    + " e.g. new int[] {257, 400, 700, " + trained.vocabSize() + "}");
+        }
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("vocabulary size").yAxisTitle("bytes per token").build();
         chart.getStyler().setXAxisLogarithmic(true);

@@ -57,6 +57,10 @@ public final class TrainingCharts {
 
     /** A learning-rate schedule over {@code steps} steps, drawn before any training. */
     public static XYChart schedule(String title, long steps, DoubleUnaryOperator lrAtStep) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("schedule: steps is " + steps + "; a schedule runs over at least 1 step"
+                    + " (give the run's total steps, e.g. epochs × batches per epoch)");
+        }
         XYChart chart = Charts.line(title, "step", "lr");
         chart.getStyler().setYAxisDecimalPattern("0.0E0");
         int n = (int) Math.min(steps, 2000);

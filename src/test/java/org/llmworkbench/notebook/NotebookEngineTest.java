@@ -89,6 +89,19 @@ class NotebookEngineTest {
     }
 
     @Test
+    void markdownAndHtmlOfNullShowEmptyLikeIPython() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("markdown(null);\nhtml(null);\ndisplay(null);", s);
+        assertThat(r.isOk()).as(String.valueOf(r.error())).isTrue();
+        assertThat(s.displays).hasSize(3);
+        assertThat(s.displays.get(0).data()).isEqualTo(java.util.Map.of("text/markdown", "", "text/plain", ""));
+        assertThat(s.displays.get(1).data()).isEqualTo(java.util.Map.of("text/html", "", "text/plain", ""));
+        assertThat(s.displays.get(2).plainText()).isEqualTo("null");
+        assertThat(new Markdown(null).text()).isEmpty();
+        assertThat(new Html(null).html()).isEmpty();
+    }
+
+    @Test
     void compileErrorsNameTheCellLine() {
         RecordingSink s = new RecordingSink();
         CellResult r = run("int ok = 1;\n\nString s = 42;", s);
@@ -116,6 +129,63 @@ class NotebookEngineTest {
         CellResult r = run("int x = 0;\nfor (int i = 0; i < 3; i++) {\n  x += i;\n  if (i == 2) {\n    throw new RuntimeException(\"at i=\" + i);\n  }\n}", s);
         assertThat(r.error().message()).isEqualTo("at i=2");
         assertThat(r.error().line()).isEqualTo(5);
+    }
+
+    @Test
+    void aValueThatFailsToDrawShowsItsErrorLikeAnyCellError() {
+        RecordingSink s = new RecordingSink();
+        // a chart with an empty category axis: XChart throws while drawing it, after the cell's code ran
+        CellResult r = run("import org.knowm.xchart.*;\n"
+                + "var empty = new CategoryChartBuilder().width(300).height(200).title(\"empty\").build();\n"
+                + "empty", s);
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().name()).isEqualTo("java.util.NoSuchElementException");
+        assertThat(r.error().line()).isEqualTo(3);
+        assertThat(r.error().summary()).isEqualTo("java.util.NoSuchElementException (cell line 3)");
+        assertThat(r.error().traceback().get(0)).isEqualTo("java.util.NoSuchElementException");
+        assertThat(r.error().traceback()).anyMatch(l -> l.startsWith("    at org.knowm.xchart.CategoryChart.paint("));
+        assertThat(r.error().traceback()).last().isEqualTo("    at cell line 3 (showing its value)");
+        assertThat(r.error().traceback()).as("the engine's own frames are left out")
+                .noneMatch(l -> l.contains("NotebookEngine") || l.contains("jdk.jshell"));
+    }
+
+    @Test
+    void aFailedValueStillGetsTheEndOfCellHousekeeping() {
+        try (NotebookEngine fresh = new NotebookEngine()) {
+            StringBuilder cell = new StringBuilder();
+            for (int i = 0; i < VariableFolding.BATCH; i++) cell.append("int v").append(i).append(" = ").append(i).append(";\n");
+            cell.append("new org.knowm.xchart.CategoryChartBuilder().build()");
+            CellResult r = fresh.execute(cell.toString(), new RecordingSink());
+            assertThat(r.isOk()).isFalse();
+            assertThat(fresh.foldedVariables()).as("folding ran after the failed cell").isEqualTo(VariableFolding.BATCH);
+            assertThat(r.error().line()).isEqualTo(VariableFolding.BATCH + 1);
+            assertThat(fresh.execute("v7 + v99", new RecordingSink()).value().plainText()).isEqualTo("106");
+        }
+    }
+
+    @Test
+    void aValueWhoseToStringThrowsShowsTheException() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int unused = 1;\nnew Object() {\n    public String toString() {\n"
+                + "        throw new IllegalStateException(\"boom in toString\");\n    }\n}", s);
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().name()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(r.error().message()).isEqualTo("boom in toString");
+        assertThat(r.error().line()).as("the line that threw").isEqualTo(4);
+        assertThat(r.error().traceback()).containsExactly(
+                "java.lang.IllegalStateException: boom in toString",
+                "    at cell line 4 (in (anonymous class).toString)",
+                "    at cell line 2 (showing its value)");
+
+        assertThat(run("class Grumpy { public String toString() { throw new UnsupportedOperationException(\"no text\"); } }\n"
+                + "var g = new Grumpy();", s).error()).as("a declaration shows no value, so its text is not needed").isNull();
+        CellResult later = run("g", s);
+        assertThat(later.error().summary()).isEqualTo("java.lang.UnsupportedOperationException: no text (cell line 1)");
+        assertThat(later.error().traceback()).containsExactly(
+                "java.lang.UnsupportedOperationException: no text",
+                "    at an earlier cell (in Grumpy.toString)",
+                "    at cell line 1 (showing its value)");
+        assertThat(run("g;", s).isOk()).as("a ';' hides the value: nothing to show, nothing fails").isTrue();
     }
 
     /** A sink that tells when the cell has printed {@code marker}: the cell is running, not compiling. */

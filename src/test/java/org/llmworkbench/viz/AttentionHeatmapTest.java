@@ -40,6 +40,16 @@ class AttentionHeatmapTest {
     }
 
     @Test
+    void emptyWeightsAreRefusedUpFront() {
+        assertThatThrownBy(() -> AttentionHeatmap.chart(new float[0][0], List.of(), "none"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("weights are empty (0 query × 0 key tokens); draw the attention of a pass over at least one token");
+        assertThatThrownBy(() -> AttentionHeatmap.chart(new float[][] {{}}, List.of("a"), List.of(), "none"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("weights are empty (1 query × 0 key tokens)");
+    }
+
+    @Test
     void labelCountMustMatchTheMatrix() {
         assertThatThrownBy(() -> AttentionHeatmap.chart(W, List.of("a", "b"), "x"))
                 .hasMessageContaining("weights have 4 rows but 2 query tokens were given");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EvalChartsTest {
 
@@ -23,6 +24,20 @@ class EvalChartsTest {
         assertThat(counts.get(5).intValue()).isEqualTo(1);
         assertThat(counts.get(9).intValue()).as("1.0 falls in the last bin").isEqualTo(1);
         assertThat(counts.stream().mapToInt(Number::intValue).sum()).isEqualTo(4);
+    }
+
+    @Test
+    void noModelsOrNoFiguresAreRefusedUpFront() {
+        assertThatThrownBy(() -> EvalCharts.metricBars("none", List.of(), List.of("rouge1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metricBars: no summaries were given; give one ResponseEvaluation summary per model");
+        var a = new ResponseEvaluation.Summary("a.json", "base", 3, Map.of("token_f1", 0.3, "rougeL_f1", 0.2));
+        assertThatThrownBy(() -> EvalCharts.metricBars("none", List.of(a), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metricBars: no figures were given; name the ones to draw, e.g. [rougeL_f1, token_f1]");
+        assertThatThrownBy(() -> EvalCharts.distribution("none", "ROUGE-L", Map.of(), 0, 1, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("distribution: no scores were given; give each model's per-answer ROUGE-L scores");
     }
 
     @Test

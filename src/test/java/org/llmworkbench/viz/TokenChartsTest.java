@@ -83,6 +83,15 @@ class TokenChartsTest {
     }
 
     @Test
+    void compressionWithoutVocabularySizesIsRefusedUpFront() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TokenCharts.compressionVsVocabularySize("c", trained, verdict, new int[0], Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("compressionVsVocabularySize: vocabSizes is empty; give the sizes to measure, e.g. new int[] {257, 400, 700, "
+                        + trained.vocabSize() + "}");
+    }
+
+    @Test
     void compressionGrowsWithVocabularySize() throws IOException {
         XYChart chart = TokenCharts.compressionVsVocabularySize("c", trained, verdict, new int[] {257, 400, 700}, Map.of("GPT-2", gpt2));
         double[] y = chart.getSeriesMap().get(trained.name() + " (trained)").getYData();
