@@ -6,9 +6,9 @@ import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
 import org.llmworkbench.model.TokenCodec;
 import org.llmworkbench.text.Tokenizer;
+import org.llmworkbench.text.Tokenizers;
 import org.llmworkbench.train.BaseModels;
 import org.llmworkbench.train.TrainedModel;
-import org.llmworkbench.text.Tokenizers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

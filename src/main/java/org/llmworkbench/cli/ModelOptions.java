@@ -1,12 +1,11 @@
 package org.llmworkbench.cli;
 
-import org.llmworkbench.model.GptModel;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import org.llmworkbench.model.GptConfig;
+import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.TokenCodec;
 import org.llmworkbench.train.TrainedModel;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
