@@ -94,7 +94,8 @@ public final class Responses {
     public static String answer(GptModel model, Tokenizer tokenizer, String prompt, GenerationConfig generation,
                                 boolean stopRules, Consumer<String> onText) {
         int endOfText = tokenizer.specialTokens().getOrDefault("<|endoftext|>", InstructionCollate.END_OF_TEXT);
-        GenerationConfig config = generation.withStopTokens(endOfText);
+        // a model whose vocabulary has no <|endoftext|> (a character model) stops by length and the stop rules only
+        GenerationConfig config = endOfText < model.config().vocabSize() ? generation.withStopTokens(endOfText) : generation;
         int[] ids = tokenizer.encode(prompt);
         List<Integer> produced = new ArrayList<>();
         int[] shown = {0};

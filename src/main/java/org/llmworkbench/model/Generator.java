@@ -61,6 +61,12 @@ public final class Generator {
                         + " is outside the model's vocabulary [0, " + vocab + ")");
             }
         }
+        for (int id : config.stopTokens()) {
+            if (id >= vocab) {
+                throw new IllegalArgumentException("stop token " + id + " is outside the model's vocabulary [0, " + vocab
+                        + "): generation could never stop on it");
+            }
+        }
         int dropped = Math.max(0, prompt.length - context);
         int[] used = Arrays.copyOfRange(prompt, dropped, prompt.length);
 

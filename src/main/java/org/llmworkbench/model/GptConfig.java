@@ -112,6 +112,7 @@ public record GptConfig(int vocabSize, int contextLength, int embDim, int nLayer
 
     /** A named preset: {@code gpt2-small|medium|large|xl}, {@code workshop-tiny|small|medium}. */
     public static GptConfig preset(String name) {
+        if (name == null) throw new IllegalArgumentException("a model preset name is required; known presets: " + String.join(", ", PRESETS.keySet()));
         GptConfig c = PRESETS.get(name);
         if (c == null) {
             throw new IllegalArgumentException("unknown model preset '" + name + "'; known presets: "

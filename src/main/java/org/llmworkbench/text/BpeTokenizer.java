@@ -151,7 +151,7 @@ public final class BpeTokenizer implements Tokenizer {
                 if (s.getValue() == id) return s.getKey().getBytes(StandardCharsets.UTF_8);
             }
         }
-        throw new IllegalArgumentException("token id " + id + " at position " + i + " is not in the vocabulary of "
+        throw new IllegalArgumentException("token id " + id + (ids.length > 1 ? " at position " + i : "") + " is not in the vocabulary of "
                 + name + " (ids 0.." + (vocabSize - 1) + ")");
     }
 

@@ -189,6 +189,9 @@ class GeneratorTest {
                 .isEqualTo("GenerationResult[promptTokens=[1, 2], promptDropped=0, newTokens=[3], stopReason=max-tokens, "
                         + "prefill 1.5 ms, total 3.0 ms]");
 
+        assertThatThrownBy(() -> Generator.generate(model, new int[] {1}, GenerationConfig.greedy(3).withStopTokens(61)))
+                .hasMessage("stop token 61 is outside the model's vocabulary [0, 61): generation could never stop on it");
+
         GptModel closed = GptModel.create(new GptConfig(20, 8, 8, 1, 2, 0.0, false, false), 1);
         closed.close();
         assertThatThrownBy(() -> Generator.generate(closed, new int[] {1}, GenerationConfig.greedy(2)))

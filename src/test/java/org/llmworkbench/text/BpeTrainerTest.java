@@ -118,6 +118,9 @@ class BpeTrainerTest {
                 .hasMessageStartingWith("tokenizer file " + missing + " does not exist: use gpt2, or the path");
         assertThatThrownBy(() -> Tokenizers.forName(dir.toString())).hasMessageStartingWith("tokenizer file " + dir + " is not a file");
         assertThatThrownBy(() -> Tokenizers.forName("cl100k_base")).hasMessageStartingWith("unknown encoding 'cl100k_base'");
+        // one id has no position; a sequence names it
+        assertThatThrownBy(() -> Tokenizers.gpt2().token(99999)).hasMessage("token id 99999 is not in the vocabulary of gpt2 (ids 0..50256)");
+        assertThatThrownBy(() -> Tokenizers.gpt2().decode(new int[] {1, 99999})).hasMessageStartingWith("token id 99999 at position 1 ");
     }
 
     @Test
