@@ -21,6 +21,12 @@ public final class EvalCharts {
             throw new IllegalArgumentException("metricBars: no figures were given; name the ones to draw, e.g. "
                     + new java.util.TreeSet<>(summaries.get(0).figures().keySet()));
         }
+        for (String f : figures) {
+            if (summaries.stream().noneMatch(s -> s.figures().containsKey(f))) {
+                throw new IllegalArgumentException("metricBars: no summary has a figure '" + f + "'; they have "
+                        + new java.util.TreeSet<>(summaries.get(0).figures().keySet()));
+            }
+        }
         CategoryChart chart = Charts.bars(title, "metric", "score");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (ResponseEvaluation.Summary s : summaries) {

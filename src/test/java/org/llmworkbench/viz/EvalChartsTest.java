@@ -35,6 +35,9 @@ class EvalChartsTest {
         assertThatThrownBy(() -> EvalCharts.metricBars("none", List.of(a), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("metricBars: no figures were given; name the ones to draw, e.g. [rougeL_f1, token_f1]");
+        assertThatThrownBy(() -> EvalCharts.metricBars("typo", List.of(a), List.of("rougeL_f1", "rougeL")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metricBars: no summary has a figure 'rougeL'; they have [rougeL_f1, token_f1]");
         assertThatThrownBy(() -> EvalCharts.distribution("none", "ROUGE-L", Map.of(), 0, 1, 10))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("distribution: no scores were given; give each model's per-answer ROUGE-L scores");
