@@ -39,6 +39,10 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text, Set<String> allowedSpecial) {
+        for (String a : allowedSpecial) {
+            // as BpeTokenizer: allowing a special token the tokenizer does not have is a mistake, not a no-op
+            throw new IllegalArgumentException("'" + a + "' is not a special token of this tokenizer; a character tokenizer has none");
+        }
         return text.codePoints().map(cp -> {
             int id = Arrays.binarySearch(codePoints, cp);
             if (id < 0) {
