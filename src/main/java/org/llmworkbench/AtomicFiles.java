@@ -68,6 +68,14 @@ public final class AtomicFiles {
         }
     }
 
+    /** Deletes a folder with everything in it (deepest first); one that does not exist is left as it is. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         write(target, temp -> Files.write(temp, bytes));
     }

@@ -2,11 +2,8 @@ package org.llmworkbench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,29 +38,11 @@ public final class TempFolders {
     static synchronized void deleteAll() {
         for (Path dir : CREATED) {
             try {
-                deleteTree(dir);
+                AtomicFiles.deleteTree(dir);
             } catch (IOException e) {
                 System.err.println("workbench: could not delete the temporary folder " + dir + ": " + e.getMessage());
             }
         }
         CREATED.clear();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

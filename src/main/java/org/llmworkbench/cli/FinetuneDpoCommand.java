@@ -1,6 +1,7 @@
 package org.llmworkbench.cli;
 
 import org.llmworkbench.Json;
+import org.llmworkbench.datasets.FileChecksums;
 import org.llmworkbench.finetune.DpoObjective;
 import org.llmworkbench.finetune.DpoTuning;
 import org.llmworkbench.finetune.InstructionData;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class FinetuneDpoCommand implements Callable<Integer> {
                 card.put("seed", settings.schedule().seed());
                 RunCardFile.write(out, "finetune dpo " + preset, card,
                         Map.of("model", start.name(), "beta", String.valueOf(settings.beta()), "seed", String.valueOf(settings.schedule().seed())),
-                        data, dataFile, r.training().stopped(), (System.nanoTime() - t0) / 1e9);
+                        Map.of(data, FileChecksums.sha256(dataFile)), r.training().stopped(), (System.nanoTime() - t0) / 1e9);
                 System.out.println(Json.MAPPER.writeValueAsString(card));
                 return r.training().stopped() ? 130 : 0;
             }

@@ -1,6 +1,7 @@
 package org.llmworkbench.cli;
 
 import org.llmworkbench.Json;
+import org.llmworkbench.datasets.FileChecksums;
 import org.llmworkbench.data.InstructionPrompts.Example;
 import org.llmworkbench.data.ModelResponse;
 import org.llmworkbench.data.ResponsesFile;
@@ -117,7 +118,7 @@ public final class FinetuneInstructCommand implements Callable<Integer> {
                 card.put("threads", Runtime.getRuntime().availableProcessors());
                 RunCardFile.write(out, "finetune instruct " + settings.name(), card,
                         Map.of("base", start.source(), "format", settings.format().id(), "seed", String.valueOf(settings.schedule().seed())),
-                        data.data, dataFile, r.training().stopped(), (System.nanoTime() - t0) / 1e9);
+                        Map.of(data.data, FileChecksums.sha256(dataFile)), r.training().stopped(), (System.nanoTime() - t0) / 1e9);
                 System.out.println(Json.MAPPER.writeValueAsString(card));
                 return r.training().stopped() ? 130 : 0;
             }

@@ -1,9 +1,7 @@
 package org.llmworkbench.cli;
 
 import org.llmworkbench.Json;
-import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.data.Batch;
-import org.llmworkbench.RunCard;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.model.PretrainedGpt2;
@@ -154,14 +152,13 @@ public final class PretrainCommand implements Callable<Integer> {
             card.put("threads", Runtime.getRuntime().availableProcessors());
             card.put("datasets", run.datasetSha256());
             String json = Json.MAPPER.writeValueAsString(card);
-            RunCard runCard = new RunCard("pretrain " + p.name()).addEngineVersions()
-                    .parameter("seed", String.valueOf(p.train().seed())).parameter("device", org.llmworkbench.model.Devices.name(model.device()))
-                    .parameter("model", p.model().toString()).parameter("tokenizer", p.tokenizer())
-                    .finish(r.stopped() ? "stopped" : "ok", (System.nanoTime() - t0) / 1e9);
-            run.datasetSha256().forEach(runCard::dataset);
-            var cardJson = runCard.toJson();
-            card.forEach((k, v) -> cardJson.with("metrics").putPOJO(k, v));
-            AtomicFiles.writeBytes(out.resolve("run-card.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(cardJson));
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("seed", String.valueOf(p.train().seed()));
+            parameters.put("device", org.llmworkbench.model.Devices.name(model.device()));
+            parameters.put("model", p.model().toString());
+            parameters.put("tokenizer", p.tokenizer());
+            RunCardFile.write(out, "pretrain " + p.name(), card, parameters, run.datasetSha256(), r.stopped(),
+                    (System.nanoTime() - t0) / 1e9);
             System.out.println(json);
             return r.stopped() ? 130 : 0;
         }

@@ -4,28 +4,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.AtomicFiles;
 import org.llmworkbench.Json;
 import org.llmworkbench.RunCard;
-import org.llmworkbench.datasets.FileChecksums;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code OUT/run-card.json} of a fine-tuning command: a {@link RunCard} (versions, parameters, the
- * training data's sha256, outcome, wall time) with the command's JSON line as its metrics, written
- * atomically.
+ * {@code OUT/run-card.json} of a training command ({@code pretrain}, {@code finetune instruct|dpo}): a
+ * {@link RunCard} (versions, parameters, the training data's sha256, outcome, wall time) with the
+ * command's JSON line as its metrics, written atomically.
  */
 final class RunCardFile {
     private RunCardFile() {}
 
     /**
-     * @param figures the command's closing JSON line, as a map
-     * @param data    the data file trained on, recorded under {@code dataName} with its sha256
+     * @param figures  the command's closing JSON line, as a map
+     * @param datasets the data trained on: name to sha256
      */
     static void write(Path out, String command, Map<String, Object> figures, Map<String, String> parameters,
-                      String dataName, Path data, boolean stopped, double seconds) throws IOException {
-        RunCard card = new RunCard(command).addEngineVersions().dataset(dataName, FileChecksums.sha256(data));
+                      Map<String, String> datasets, boolean stopped, double seconds) throws IOException {
+        RunCard card = new RunCard(command).addEngineVersions();
         parameters.forEach(card::parameter);
+        datasets.forEach(card::dataset);
         card.finish(stopped ? "stopped" : "ok", seconds);
         ObjectNode json = card.toJson();
         figures.forEach((k, v) -> json.with("metrics").putPOJO(k, v));

@@ -21,14 +21,11 @@ import org.llmworkbench.text.Tokenizer;
 import org.llmworkbench.text.Tokenizers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A text classifier ready to use: tokenizer, fine-tuned GPT with its class head, and label names.
@@ -169,10 +166,10 @@ public final class Classifier implements AutoCloseable {
             ObjectNode extra = json.putObject("info");
             info.forEach(extra::put);
             AtomicFiles.writeBytes(temp.resolve("classifier.json"), JSON.writeValueAsBytes(json));
-            if (Files.exists(target)) deleteTree(target);
+            AtomicFiles.deleteTree(target);
             AtomicFiles.moveIntoPlace(temp, target);
         } finally {
-            if (Files.exists(temp)) deleteTree(temp);
+            AtomicFiles.deleteTree(temp);
         }
     }
 
@@ -236,12 +233,6 @@ public final class Classifier implements AutoCloseable {
             }
         }
         return sd;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.llmworkbench.text.Tokenizer;
 import org.llmworkbench.text.Tokenizers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,10 +118,10 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
             info.put("source", source);
             if (extra != null) info.set("extra", extra);
             AtomicFiles.writeBytes(temp.resolve(INFO_FILE), JSON.writeValueAsBytes(info));
-            if (Files.exists(dir)) deleteTree(dir);
+            AtomicFiles.deleteTree(dir);
             Files.move(temp, dir);
         } finally {
-            if (Files.exists(temp)) deleteTree(temp);
+            AtomicFiles.deleteTree(temp);
         }
     }
 
@@ -182,18 +181,6 @@ public record TrainedModel(GptModel model, Tokenizer tokenizer, String source) i
             case "bpe" -> org.llmworkbench.text.BpeFiles.read(dir.resolve(spec.path("file").asText(BPE_FILE)));
             default -> throw new IllegalArgumentException("unknown tokenizer type '" + type + "' in " + dir);
         };
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 
     @Override
