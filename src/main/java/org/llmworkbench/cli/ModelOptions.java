@@ -35,12 +35,20 @@ public final class ModelOptions {
      * is said on stderr: {@code gpt2-medium} here is GPT-2 medium's shape, not OpenAI's weights.
      */
     GptModel open() throws IOException {
-        if (GptConfig.isPreset(model)) {
-            System.err.println("note: --model " + model + " is a preset: random weights (seed " + seed
-                    + "); for trained weights give a model folder (e.g. OpenAI's in $WORKBENCH_DATA_DIR/"
-                    + (model.equals("gpt2-small") ? "gpt2" : model) + ") or workshop-base");
-        }
+        if (GptConfig.isPreset(model)) System.err.println(presetNote(model, seed));
         return CliModels.open(model, seed, deviceOption.choose());
+    }
+
+    /**
+     * What stderr says when {@code --model} names a preset: its weights are random. For GPT-2's shapes
+     * it names the folder OpenAI's weights would be in; the workshop shapes have no published weights.
+     */
+    static String presetNote(String preset, long seed) {
+        String trained = preset.startsWith("gpt2")
+                ? "OpenAI's in $WORKBENCH_DATA_DIR/" + (preset.equals("gpt2-small") ? "gpt2" : preset)
+                : "a pretrain run's hf/";
+        return "note: --model " + preset + " is a preset: random weights (seed " + seed
+                + "); for trained weights give a model folder (e.g. " + trained + ") or workshop-base";
     }
 
     /**

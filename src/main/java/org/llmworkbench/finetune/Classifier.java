@@ -207,7 +207,7 @@ public final class Classifier implements AutoCloseable {
                     throw new IllegalArgumentException(dir.resolve("head.safetensors") + ": " + p.getKey() + " has shape "
                             + java.util.Arrays.toString(t.shape()) + " but the labels ask for " + p.getValue().getShape());
                 }
-                p.getValue().set(t.data());
+                org.llmworkbench.model.TensorMemory.copyInto(p.getValue(), t.data());
             }
             return new Classifier(model, meta.path("tokenizer").asText("gpt2"), labels, meta.path("pad_id").asInt());
         } catch (RuntimeException | IOException e) {

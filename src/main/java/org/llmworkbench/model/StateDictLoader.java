@@ -40,13 +40,13 @@ final class StateDictLoader {
             Object value = state.get(name);
             if (value instanceof NamedTensor t) {
                 checkShape(name, target.getShape(), new Shape(t.shape()));
-                target.set(t.data());
+                TensorMemory.copyInto(target, t.data());
             } else if (value instanceof NDArray a) {
                 checkShape(name, target.getShape(), a.getShape());
                 NDArray source = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
                 ByteBuffer bytes = source.toByteBuffer();
                 if (source != a) source.close();
-                target.set(bytes);
+                TensorMemory.copyInto(target, bytes);
             } else {
                 throw new IllegalArgumentException("state dict entry '" + name + "' is a "
                         + (value == null ? "null" : value.getClass().getName()) + "; expected NDArray or NamedTensor");

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import org.llmworkbench.model.TensorMemory;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -91,8 +92,8 @@ public final class AdamW implements AutoCloseable {
         });
         boolean all = allowInPlace;
         for (String name : this.parameters.keySet()) {
-            all = all && ElementwiseKernels.writesThrough(this.parameters.get(name))
-                    && ElementwiseKernels.writesThrough(m.get(name)) && ElementwiseKernels.writesThrough(v.get(name));
+            all = all && TensorMemory.writesThrough(this.parameters.get(name))
+                    && TensorMemory.writesThrough(m.get(name)) && TensorMemory.writesThrough(v.get(name));
         }
         this.inPlace = all;
     }
@@ -139,10 +140,10 @@ public final class AdamW implements AutoCloseable {
             NDArray p = entry.getValue();
             double keep = settings.weightDecay() > 0 && decayed.contains(name) ? 1 - lr * settings.weightDecay() : 1;
             try (NDArray g = p.getGradient()) {
-                FloatBuffer gradient = inPlace ? ElementwiseKernels.memory(g) : null;
+                FloatBuffer gradient = inPlace ? TensorMemory.floats(g) : null;
                 if (gradient != null) {
-                    ElementwiseKernels.adamw(ElementwiseKernels.memory(p), gradient, ElementwiseKernels.memory(m.get(name)),
-                            ElementwiseKernels.memory(v.get(name)), gradScale, keep, settings.beta1(), settings.beta2(),
+                    ElementwiseKernels.adamw(TensorMemory.floats(p), gradient, TensorMemory.floats(m.get(name)),
+                            TensorMemory.floats(v.get(name)), gradScale, keep, settings.beta1(), settings.beta2(),
                             lr / c1, c2, settings.eps(), threads);
                 } else {
                     nativeStep(p, g, m.get(name), v.get(name), lr, gradScale, keep, c1, c2);
@@ -176,7 +177,7 @@ public final class AdamW implements AutoCloseable {
             for (NDArray p : parameters.values()) {
                 NDArray g = p.getGradient();
                 opened.add(g);
-                gradients[i] = ElementwiseKernels.memory(g);
+                gradients[i] = TensorMemory.floats(g);
                 if (gradients[i] == null) {
                     try (NDManager scope = p.getManager().newSubManager()) {
                         return GradientClipping.globalNorm(parameters.values(), scope);

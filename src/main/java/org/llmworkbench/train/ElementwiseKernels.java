@@ -1,11 +1,6 @@
 package org.llmworkbench.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -30,38 +25,6 @@ final class ElementwiseKernels {
     private static volatile ForkJoinPool pool;
 
     private ElementwiseKernels() {}
-
-    /**
-     * The CPU memory of {@code array} as floats, or null when it is not a float32 CPU tensor whose
-     * memory a buffer can address directly (then the caller must use NDArray operations).
-     */
-    static FloatBuffer memory(NDArray array) {
-        if (!(array instanceof PtNDArray pt) || !ai.djl.Device.Type.CPU.equals(array.getDevice().getDeviceType()) || array.getDataType() != DataType.FLOAT32) {
-            return null;
-        }
-        var bytes = JniUtils.getByteBuffer(pt, true);
-        if (!bytes.isDirect() || bytes.capacity() != array.getShape().size() * Float.BYTES) return null;
-        return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
-    /**
-     * True when writes through {@link #memory} reach the array itself (a contiguous tensor), checked
-     * by writing one element through the buffer and reading it back through the array.
-     */
-    static boolean writesThrough(NDArray array) {
-        FloatBuffer b = memory(array);
-        if (b == null || b.capacity() == 0) return b != null;
-        float old = b.get(0);
-        float probe = old == 1.5f ? 2.5f : 1.5f;
-        b.put(0, probe);
-        float seen;
-        try (NDArray flat = array.flatten(); NDArray first = flat.get(0)) {
-            seen = first.getFloat();
-        } finally {
-            b.put(0, old);
-        }
-        return seen == probe;
-    }
 
     /** The sum of squares of every element of every buffer (in double, chunk by chunk in a fixed order). */
     static double sumOfSquares(FloatBuffer[] buffers, int threads) {

@@ -163,4 +163,14 @@ class ModelCommandsTest {
         assertThat(json.get("kv_cache_speedup").get("workshop-tiny@6").asDouble())
                 .isCloseTo(cached.get("tokens_per_s").asDouble() / uncached.get("tokens_per_s").asDouble(), withinPercentage(5));
     }
+
+    @Test
+    void presetNoteNamesOpenAisFolderOnlyForGpt2Shapes() {
+        assertThat(ModelOptions.presetNote("gpt2-small", 7)).isEqualTo("note: --model gpt2-small is a preset: random "
+                + "weights (seed 7); for trained weights give a model folder (e.g. OpenAI's in $WORKBENCH_DATA_DIR/gpt2) "
+                + "or workshop-base");
+        assertThat(ModelOptions.presetNote("gpt2-medium", 123)).contains("OpenAI's in $WORKBENCH_DATA_DIR/gpt2-medium)");
+        assertThat(ModelOptions.presetNote("workshop-small", 123)).doesNotContain("OpenAI")
+                .contains("(e.g. a pretrain run's hf/) or workshop-base");
+    }
 }

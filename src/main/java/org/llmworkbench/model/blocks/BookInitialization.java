@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
+import org.llmworkbench.model.TensorMemory;
 
 import java.util.Map;
 
@@ -33,12 +34,12 @@ public final class BookInitialization {
             linear(p, b + "ff.layers.0", e, true);
             linear(p, b + "ff.layers.2", 4 * e, true);
             for (String norm : new String[] {"norm1", "norm2"}) {
-                p.get(b + norm + ".scale").set(ones(p.get(b + norm + ".scale")));
-                p.get(b + norm + ".shift").set(new float[(int) e]);
+                TensorMemory.copyInto(p.get(b + norm + ".scale"), ones(p.get(b + norm + ".scale")));
+                TensorMemory.copyInto(p.get(b + norm + ".shift"), new float[(int) e]);
             }
         }
-        p.get("final_norm.scale").set(ones(p.get("final_norm.scale")));
-        p.get("final_norm.shift").set(new float[(int) e]);
+        TensorMemory.copyInto(p.get("final_norm.scale"), ones(p.get("final_norm.scale")));
+        TensorMemory.copyInto(p.get("final_norm.shift"), new float[(int) e]);
         linear(p, "out_head", e, false);
     }
 
@@ -51,7 +52,7 @@ public final class BookInitialization {
     private static void normal(Map<String, NDArray> p, String name) {
         NDArray target = p.get(name);
         try (NDManager scope = target.getManager().newSubManager()) {
-            target.set(TorchRandom.randn(scope, target.getShape().getShape()).toByteBuffer());
+            TensorMemory.copyInto(target, TorchRandom.randn(scope, target.getShape().getShape()).toByteBuffer());
         }
     }
 
@@ -62,7 +63,7 @@ public final class BookInitialization {
             NDArray target = p.get(name + part);
             if (target == null) throw new IllegalStateException("the model has no parameter '" + name + part + "'");
             try (NDManager scope = target.getManager().newSubManager()) {
-                target.set(TorchRandom.uniform(scope, bound, target.getShape().getShape()).toByteBuffer());
+                TensorMemory.copyInto(target, TorchRandom.uniform(scope, bound, target.getShape().getShape()).toByteBuffer());
             }
         }
     }
