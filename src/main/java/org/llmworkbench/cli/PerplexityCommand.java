@@ -1,10 +1,7 @@
 package org.llmworkbench.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import org.llmworkbench.eval.Perplexity;
 import org.llmworkbench.model.GptModel;
-import org.llmworkbench.model.Losses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,9 +43,6 @@ public final class PerplexityCommand implements Callable<Integer> {
         if (maxTokens > 0 && ids.length > maxTokens) {
             ids = java.util.Arrays.copyOf(ids, maxTokens);
         }
-        if (ids.length < 2) {
-            throw new IllegalArgumentException("need at least 2 tokens to measure perplexity, got " + ids.length);
-        }
         long start = System.nanoTime();
         try (GptModel gpt = modelOptions.open()) {
             int window = context == null ? gpt.config().contextLength() : context;
@@ -56,47 +50,20 @@ public final class PerplexityCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--context must be in [1, " + gpt.config().contextLength()
                         + "], got " + window);
             }
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] < 0 || ids[i] >= gpt.config().vocabSize()) {
-                    throw new IllegalArgumentException("token id " + ids[i] + " at position " + i
-                            + " is outside the model's vocabulary [0, " + gpt.config().vocabSize() + ")");
-                }
-            }
-            double totalLoss = 0;
-            long predicted = 0;
-            int windows = 0;
-            for (int from = 0; from + 1 < ids.length; from += window) {
-                int length = Math.min(window, ids.length - 1 - from);
-                long[] inputs = new long[length];
-                long[] targets = new long[length];
-                for (int i = 0; i < length; i++) {
-                    inputs[i] = ids[from + i];
-                    targets[i] = ids[from + i + 1];
-                }
-                try (NDManager step = gpt.manager().newSubManager()) {
-                    NDArray logits = gpt.forward(step.create(inputs, new Shape(1, length)));
-                    double mean = Losses.crossEntropy(logits, step.create(targets, new Shape(1, length))).getFloat();
-                    totalLoss += mean * length;
-                }
-                predicted += length;
-                windows++;
-                System.out.printf("window %d: tokens %d..%d  cross-entropy %.4f%n", windows, from, from + length,
-                        totalLoss / predicted);
-            }
-            double crossEntropy = totalLoss / predicted;
-            double perplexity = Math.exp(crossEntropy);
+            Perplexity.Result r = Perplexity.of(gpt, ids, window, (n, from, to, mean) ->
+                    System.out.printf("window %d: tokens %d..%d  cross-entropy %.4f%n", n, from, to, mean));
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("tokens predicted: %d in %d windows of <= %d%n", predicted, windows, window);
+            System.out.printf("tokens predicted: %d in %d windows of <= %d%n", r.tokens(), r.windows(), window);
             System.out.printf("mean cross-entropy: %.4f nats   perplexity: %.2f   (uniform over %d ids: %.4f)%n",
-                    crossEntropy, perplexity, gpt.config().vocabSize(), Math.log(gpt.config().vocabSize()));
+                    r.crossEntropy(), r.perplexity(), gpt.config().vocabSize(), Math.log(gpt.config().vocabSize()));
             JsonLine.command("perplexity")
                     .put("model", modelOptions.model)
                     .put("source", String.valueOf(text != null ? text : idsFile))
-                    .put("tokens", predicted)
-                    .put("windows", windows)
+                    .put("tokens", r.tokens())
+                    .put("windows", r.windows())
                     .put("context", window)
-                    .put("cross_entropy", Math.round(crossEntropy * 1e4) / 1e4)
-                    .put("perplexity", Math.round(perplexity * 100) / 100.0)
+                    .put("cross_entropy", Math.round(r.crossEntropy() * 1e4) / 1e4)
+                    .put("perplexity", Math.round(r.perplexity() * 100) / 100.0)
                     .put("seconds", Math.round(seconds * 100) / 100.0)
                     .println(System.out);
         }
