@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,11 +82,16 @@ class TorchTrainingTwinTest {
         };
     }
 
-    /** One backward pass: the loss with ignored targets, the logits and every parameter's gradient. */
-    @Test
-    void gradientsOfTheIgnoreIndexCrossEntropyMatchPyTorch(@TempDir Path dir) throws Exception {
+    /**
+     * One backward pass: the loss with ignored targets, the logits and every parameter's gradient, through
+     * the recorded cross-entropy and through the fused output head (which training takes for large
+     * batches), with a separate and with a tied head.
+     */
+    @ParameterizedTest(name = "fused head: {0}, tied: {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void gradientsOfTheIgnoreIndexCrossEntropyMatchPyTorch(boolean fused, boolean tied, @TempDir Path dir) throws Exception {
         TorchTwin.assumeAvailable();
-        GptConfig config = new GptConfig(VOCAB, 16, 16, 2, 2, 0.0, true, false);
+        GptConfig config = new GptConfig(VOCAB, 16, 16, 2, 2, 0.0, true, tied);
         Batch batch = batches(1, 3, 11).get(0);
         try (GptModel model = GptModel.create(config, 1)) {
             TorchTwin.randomize(model.parameters(), 5);
@@ -100,11 +104,18 @@ class TorchTrainingTwinTest {
             float[] logits;
             try (NDManager scope = model.manager().newSubManager();
                  GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray out = model.forward(TokenTensors.inputs(scope, batch), true);
-                NDArray l = Losses.crossEntropy(out, TokenTensors.targets(scope, batch));
-                loss = l.getFloat();
-                logits = out.toFloatArray();
-                gc.backward(l);
+                if (fused) {
+                    Objective.TrainingLoss l = new LanguageModelObjective(model).fusedTrainingLoss(scope, batch);
+                    loss = l.value();
+                    gc.backward(l.differentiable());
+                } else {
+                    NDArray l = Losses.crossEntropy(model.forward(TokenTensors.inputs(scope, batch), true), TokenTensors.targets(scope, batch));
+                    loss = l.getFloat();
+                    gc.backward(l);
+                }
+                try (NDManager eval = model.manager().newSubManager()) {
+                    logits = model.forward(TokenTensors.inputs(eval, batch), false).toFloatArray();
+                }
             }
             assertThat((double) loss).isCloseTo(torch.scalars().get("loss").asDouble(), within(2e-6 * Math.abs(loss)));
             assertThat(TorchTwin.maxAbsolute(logits, torch.tensor("logits"))).isLessThan(1e-5);
@@ -125,8 +136,8 @@ class TorchTrainingTwinTest {
                 worst = Math.max(worst, d);
                 assertThat(d).as("gradient of %s, max |diff| / max |grad|", e.getKey()).isLessThan(1e-5);
             }
-            System.out.printf("torch twin, gradients: loss %.8f vs %.8f, worst gradient diff %.2e of the tensor's largest%n",
-                    loss, torch.scalars().get("loss").asDouble(), worst);
+            System.out.printf("torch twin, gradients (fused %s, tied %s): loss %.8f vs %.8f, worst gradient diff %.2e of the tensor's largest%n",
+                    fused, tied, loss, torch.scalars().get("loss").asDouble(), worst);
         }
     }
 
