@@ -1,10 +1,13 @@
 package org.llmworkbench.finetune;
 
+import org.llmworkbench.train.AdamW;
 import org.llmworkbench.train.TrainConfig;
 
 /**
  * How long and how fast a fine-tune trains: the part of the recipe that classifier, instruction and
- * preference tuning share. AdamW at a constant rate, as in the book's fine-tuning chapters.
+ * preference tuning share. AdamW at a constant rate with weight decay on every parameter, as in the book's
+ * fine-tuning chapters and its DPO notebook ({@code torch.optim.AdamW(model.parameters(), lr, weight_decay)}:
+ * biases, norms and embeddings decay too, not only the weight matrices).
  *
  * @param epochs       passes over the training data
  * @param maxSteps     stop after this many optimizer steps even within the epochs (0: no limit)
@@ -40,6 +43,6 @@ public record TuningSchedule(int epochs, long maxSteps, int batchSize, double le
     /** The trainer's settings for this schedule, as a builder for what a recipe adds. */
     public TrainConfig.Builder trainConfig() {
         return TrainConfig.builder().maxEpochs(epochs).maxSteps(maxSteps).learningRate(learningRate).constantRate()
-                .weightDecay(weightDecay).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
+                .weightDecay(weightDecay).decay(AdamW.DecayPolicy.ALL).evalEvery(evalEvery).evalBatches(evalBatches).seed(seed);
     }
 }

@@ -64,9 +64,30 @@ class TuningRecipeTest {
         assertThat(c.cosine()).isFalse();
         assertThat(c.warmupSteps()).isZero();
         assertThat(c.optimizer().weightDecay()).isEqualTo(0.05);
-        assertThat(c.optimizer().decay()).isEqualTo(AdamW.DecayPolicy.MATRICES);
+        assertThat(c.optimizer().decay()).isEqualTo(AdamW.DecayPolicy.ALL);
         assertThat(c.evalEvery()).isEqualTo(10);
         assertThat(c.evalBatches()).isEqualTo(2);
         assertThat(c.seed()).isEqualTo(9);
+    }
+
+    /**
+     * The book decays every parameter when it fine-tunes: {@code torch.optim.AdamW(model.parameters(), lr=5e-5,
+     * weight_decay=0.1)} in chapter 7 and {@code AdamW(policy_model.parameters(), lr=5e-6, weight_decay=0.01)} in
+     * its DPO notebook (and chapter 6). The instruction and DPO recipes once decayed the weight matrices only
+     * (TrainConfig's default), leaving biases, norm scales and shifts and the embeddings undecayed.
+     */
+    @Test
+    void everyRecipeDecaysEveryParameterAsTheBooksAdamWDoes() {
+        org.llmworkbench.model.GptConfig tiny = new org.llmworkbench.model.GptConfig(20, 8, 8, 1, 2, 0.0, true, false);
+        try (org.llmworkbench.model.GptModel model = org.llmworkbench.model.GptModel.create(tiny, 1)) {
+            for (TuningSchedule s : java.util.List.of(InstructionTuning.book().schedule(), InstructionTuning.workshop().schedule(),
+                    DpoTuning.book().schedule(), DpoTuning.workshop().schedule(), ClassifierTraining.Settings.book().schedule())) {
+                TrainConfig c = s.trainConfig().build();
+                try (AdamW adam = new AdamW(model.parameters(), c.optimizer())) {
+                    assertThat(adam.decayed()).as("decayed by %s", s).containsExactlyElementsOf(model.parameters().keySet())
+                            .contains("final_norm.scale", "tok_emb.weight", "trf_blocks.0.att.W_query.bias");
+                }
+            }
+        }
     }
 }
