@@ -48,8 +48,12 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank (default ${DEFAULT-VALUE}).")
     int loraRank;
 
-    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha; adapters are scaled by alpha/rank (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha; adapters are scaled by alpha/rank, or by alpha with --lora-style book (default ${DEFAULT-VALUE}).")
     double loraAlpha;
+
+    @Option(names = "--lora-style", defaultValue = "peft", description = "peft (A uniform in ±1/sqrt(in), scale alpha/rank) or book "
+            + "(the book's appendix E LoRALayer: A uniform in ±1/sqrt(rank), scale alpha) (default ${DEFAULT-VALUE}).")
+    String loraStyle;
 
     @Mixin
     TuningOptions tuning;
@@ -61,7 +65,7 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FinetuneMode m = FinetuneMode.parse(mode);
         ClassifierTraining.Settings recipe = ClassifierTraining.Settings.book().withMode(m).withTrainableBlocks(blocks)
-                .withLora(new LoraConfig(loraRank, loraAlpha));
+                .withLora(new LoraConfig(loraRank, loraAlpha, LoraConfig.parseStyle(loraStyle)));
         if (m == FinetuneMode.LORA) recipe = recipe.withLearningRate(8e-4);
         ClassifierTraining.Settings settings = tuning.applyTo(recipe);
         long seed = settings.schedule().seed();
@@ -84,16 +88,22 @@ public final class FinetuneClassifyCommand implements Callable<Integer> {
                 d.train().size(), d.validation().size(), d.test().size(), m.cliName());
         SpamClassifier.Outcome o = SpamClassifier.finetune(model, "gpt2", d, settings, List.of(new ProgressLine(System.out, System.console() != null)));
         try {
-            o.classifier().save(out, Map.of("base", source, "mode", m.cliName(), "epochs", String.valueOf(settings.schedule().epochs()),
+            Map<String, String> info = new java.util.LinkedHashMap<>(Map.of("base", source, "mode", m.cliName(),
+                    "epochs", String.valueOf(settings.schedule().epochs()),
                     "learning_rate", String.valueOf(settings.schedule().learningRate()), "seed", String.valueOf(seed)));
+            LoraConfig lora = settings.lora();
+            if (m == FinetuneMode.LORA) {
+                info.put("lora", "rank " + lora.rank() + ", alpha " + lora.alpha() + ", style " + lora.style().name().toLowerCase()
+                        + " (scale " + lora.scale() + ")");
+            }
+            o.classifier().save(out, info);
             System.out.printf("accuracy before: train %.2f%%, validation %.2f%%, test %.2f%%%n", 100 * o.before()[0],
                     100 * o.before()[1], 100 * o.before()[2]);
             System.out.printf("accuracy after:  train %.2f%%, validation %.2f%%, test %.2f%%; saved to %s%n",
                     100 * o.train().accuracy(), 100 * o.validation().accuracy(), 100 * o.test().accuracy(), out);
-            JsonLine.command("finetune classify")
-                    .put("base", source)
-                    .put("mode", m.cliName())
-                    .put("trainable_parameters", o.training().trainable())
+            JsonLine line = JsonLine.command("finetune classify").put("base", source).put("mode", m.cliName());
+            if (m == FinetuneMode.LORA) line.put("lora_style", lora.style().name().toLowerCase()).put("lora_scale", lora.scale());
+            line.put("trainable_parameters", o.training().trainable())
                     .put("steps", o.training().training().steps())
                     .put("train_accuracy", round(o.train().accuracy()))
                     .put("val_accuracy", round(o.validation().accuracy()))

@@ -42,9 +42,12 @@ public final class ClassifierTraining {
             if (schedule == null) throw new IllegalArgumentException("schedule is required");
         }
 
-        /** The book's chapter 6 recipe: last block + final norm + head, 5 epochs, batch 8, AdamW lr 5e-5, wd 0.1. */
+        /**
+         * The book's chapter 6 recipe: last block + final norm + head, 5 epochs, batch 8, AdamW lr 5e-5, wd 0.1;
+         * in LoRA mode the book's appendix E adapters ({@link LoraConfig#book}, r 16, alpha 16).
+         */
         public static Settings book() {
-            return new Settings(FinetuneMode.LAST_BLOCKS, 1, new LoraConfig(16, 16), 0,
+            return new Settings(FinetuneMode.LAST_BLOCKS, 1, LoraConfig.book(16, 16), 0,
                     new TuningSchedule(5, 0, 8, 5e-5, 0.1, 50, 5, 123));
         }
 

@@ -220,8 +220,8 @@ public final class GptClassifier implements AutoCloseable {
         denseLayers().forEach((name, dense) -> {
             long in = dense.weight().getShape().get(1);
             long out = dense.weight().getShape().get(0);
-            // A like nn.Linear(in, r) (uniform ±1/sqrt(in)); B zero, so training starts from the frozen model's outputs
-            NDArray a = parameter(name + ".lora_A", uniform(random, lora.rank() * in, 1 / Math.sqrt(in)), lora.rank(), in);
+            // A uniform in ±1/√in (PEFT) or ±1/√r (the book); B zero, so training starts from the frozen model's outputs
+            NDArray a = parameter(name + ".lora_A", uniform(random, lora.rank() * in, lora.initBound(in)), lora.rank(), in);
             NDArray b = parameter(name + ".lora_B", new float[Math.toIntExact(out * lora.rank())], out, lora.rank());
             new LowRankAdapter(a, b, lora.scale()).attachTo(dense);
             adapterParameters.put(a.getName(), a);

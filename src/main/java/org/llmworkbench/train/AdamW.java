@@ -224,7 +224,7 @@ public final class AdamW implements AutoCloseable {
                     throw new IllegalArgumentException("optimizer state '" + prefix + e.getKey() + "' has " + values.length
                             + " values, the parameter has " + e.getValue().getShape().size());
                 }
-                e.getValue().set(values);
+                TensorMemory.copyInto(e.getValue(), values);
             }
         }
         this.step = stepCount;

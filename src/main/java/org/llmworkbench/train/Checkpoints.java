@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmworkbench.AtomicFiles;
+import org.llmworkbench.model.TensorMemory;
 import org.llmworkbench.model.io.NamedTensor;
 import org.llmworkbench.model.io.Safetensors;
 import org.llmworkbench.model.io.StateDict;
@@ -179,7 +180,7 @@ public final class Checkpoints {
                 throw new CheckpointException(checkpoint.weights(), "tensor 'model." + e.getKey() + "' has "
                         + t.data().length + " values, the model's parameter has shape " + e.getValue().getShape());
             }
-            e.getValue().set(t.data());
+            TensorMemory.copyInto(e.getValue(), t.data());
         }
         if (optimizer != null) {
             Map<String, float[]> moments = new LinkedHashMap<>();

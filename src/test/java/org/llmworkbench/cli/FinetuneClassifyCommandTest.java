@@ -73,6 +73,19 @@ class FinetuneClassifyCommandTest {
         assertThat(limited.lastJson().get("mode").asText()).isEqualTo("last-block");
         assertThat(limited.lastJson().get("steps").asInt()).as("--steps stops within the first epoch").isEqualTo(2);
 
+        CliRun bookLora = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("lora").toString(),
+                "--mode", "lora", "--lora-style", "book", "--lora-rank", "4", "--lora-alpha", "8", "--train-limit", "8",
+                "--batch-size", "4", "--steps", "1");
+        assertThat(bookLora.code()).as(bookLora.err()).isZero();
+        assertThat(bookLora.lastJson().get("lora_style").asText()).isEqualTo("book");
+        assertThat(bookLora.lastJson().get("lora_scale").asDouble()).isEqualTo(8.0);
+        assertThat(Files.readString(tmp.resolve("lora").resolve("classifier.json"))).contains("rank 4, alpha 8.0, style book (scale 8.0)");
+        assertThat(limited.lastJson().has("lora_scale")).isFalse();
+        CliRun badStyle = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("y").toString(),
+                "--mode", "lora", "--lora-style", "hf");
+        assertThat(badStyle.code()).isEqualTo(1);
+        assertThat(badStyle.err()).contains("unknown LoRA style 'hf'");
+
         CliRun negative = CliRun.of("finetune", "classify", "--base", "workshop-base-smoke", "--out", tmp.resolve("x").toString(),
                 "--train-limit", "-1");
         assertThat(negative.code()).isEqualTo(1);

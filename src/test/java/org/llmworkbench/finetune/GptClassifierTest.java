@@ -42,6 +42,29 @@ class GptClassifierTest {
     }
 
     @Test
+    void theBooksLoraStartsALargerAndScalesByAlpha() {
+        assertThat(new LoraConfig(16, 16).scale()).isEqualTo(1.0);
+        assertThat(LoraConfig.book(16, 16).scale()).isEqualTo(16.0);
+        assertThat(new LoraConfig(16, 16).initBound(768)).isCloseTo(1 / Math.sqrt(768), within(1e-12));
+        assertThat(LoraConfig.book(16, 16).initBound(768)).isEqualTo(0.25);
+        assertThat(LoraConfig.parseStyle("Book")).isEqualTo(LoraConfig.Style.BOOK);
+        assertThatThrownBy(() -> LoraConfig.parseStyle("hf")).hasMessageContaining("unknown LoRA style 'hf'");
+        assertThat(ClassifierTraining.Settings.book().lora()).isEqualTo(LoraConfig.book(16, 16));
+        for (LoraConfig lora : List.of(new LoraConfig(4, 8), LoraConfig.book(4, 8))) {
+            try (GptClassifier c = new GptClassifier(GptModel.create(TINY, 1), 2, 2)) {
+                Map<String, NDArray> trainable = c.prepare(FinetuneMode.LORA, 0, lora, 3);
+                float[] a = trainable.get("trf_blocks.0.ff.layers.2.lora_A").toFloatArray();   // in = 64
+                double max = 0;
+                for (float v : a) max = Math.max(max, Math.abs(v));
+                double bound = lora.style() == LoraConfig.Style.BOOK ? 0.5 : 0.125;
+                assertThat(max).as(lora.toString()).isLessThanOrEqualTo(bound).isGreaterThan(0.8 * bound);
+                assertThat(c.denseLayers().get("trf_blocks.0.ff.layers.2").adapter().scale())
+                        .isEqualTo(lora.style() == LoraConfig.Style.BOOK ? 8.0 : 2.0);
+            }
+        }
+    }
+
+    @Test
     void lastBlocksModeTrainsTheLastNBlocksTheFinalNormAndTheHead() {
         try (GptClassifier c = new GptClassifier(GptModel.create(TINY, 1), 2, 2)) {
             Map<String, NDArray> one = c.prepare(FinetuneMode.LAST_BLOCKS, 1, null, 0);
