@@ -2,6 +2,7 @@ package org.llmworkbench.viz;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
@@ -17,9 +18,14 @@ import java.util.function.DoubleUnaryOperator;
 public final class TrainingCharts {
     private TrainingCharts() {}
 
-    /** Per-step training loss (thin), and at evaluations the mean train and validation losses. */
+    /**
+     * Per-step training loss (thin), and at evaluations the mean train and validation losses. The legend sits
+     * outside the plot, on the right: a loss curve starts in the top-left corner, where the house style's legend
+     * would hide the untrained loss.
+     */
     public static XYChart losses(Table metrics) {
         XYChart chart = Charts.line("Loss", "step", "cross-entropy");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         double[][] step = points(metrics, "loss");
         if (step[0].length > 0) {
             XYSeries s = Charts.addLine(chart, "train (step)", step[0], step[1]);
@@ -46,6 +52,7 @@ public final class TrainingCharts {
     /** The gradient norm before clipping, and the clipping threshold when there is one (0: none). */
     public static XYChart gradientNorm(Table metrics, double clipNorm) {
         XYChart chart = Charts.line("Gradient norm (before clipping)", "step", "global L2 norm");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // early spikes sit top-left
         double[][] g = points(metrics, "grad_norm");
         if (g[0].length == 0) g = new double[][] {{0}, {0}};
         Charts.addLine(chart, "grad norm", g[0], g[1]);

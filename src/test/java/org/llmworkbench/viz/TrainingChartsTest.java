@@ -1,0 +1,48 @@
+package org.llmworkbench.viz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.style.Styler;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+class TrainingChartsTest {
+    /** A pretraining run's metrics as the trainer writes them: step losses, evaluations every 18 steps. */
+    private static Table metrics() {
+        IntColumn step = IntColumn.create("step");
+        DoubleColumn loss = DoubleColumn.create("loss");
+        DoubleColumn trainLoss = DoubleColumn.create("train_loss");
+        DoubleColumn valLoss = DoubleColumn.create("val_loss");
+        DoubleColumn gradNorm = DoubleColumn.create("grad_norm");
+        for (int s = 0; s <= 288; s++) {
+            step.append(s);
+            if (s == 0) {
+                loss.appendMissing();
+                gradNorm.appendMissing();
+            } else {
+                loss.append(0.5 + 10.4 * Math.exp(-s / 80.0));
+                gradNorm.append(s == 38 ? 22 : 2.5);
+            }
+            if (s % 18 == 0) {
+                trainLoss.append(10.88 * Math.exp(-s / 80.0));
+                valLoss.append(s == 0 ? 10.86 : 6.0 + Math.abs(s - 150) / 300.0);
+            } else {
+                trainLoss.appendMissing();
+                valLoss.appendMissing();
+            }
+        }
+        return Table.create("metrics", step, loss, trainLoss, valLoss, gradNorm);
+    }
+
+    @Test
+    void theLossChartsLegendDoesNotCoverTheUntrainedLoss() {
+        var chart = TrainingCharts.losses(metrics());
+        // the curves start at the top left (10.9 at step 0), where the house style puts its legend
+        assertThat(chart.getSeriesMap().get("validation").getYData()[0]).isEqualTo(10.86);
+        assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideE);
+        assertThat(TrainingCharts.gradientNorm(metrics(), 1.0).getStyler().getLegendPosition())
+                .isEqualTo(Styler.LegendPosition.OutsideE);
+    }
+}
