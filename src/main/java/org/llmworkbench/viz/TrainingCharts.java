@@ -40,6 +40,28 @@ public final class TrainingCharts {
         return chart;
     }
 
+    /**
+     * The rows of a metrics table that have a validation loss (the evaluations), with readable numbers: losses to
+     * three decimals, the learning rate in scientific notation, the gradient norm to two decimals and tokens/s whole
+     * (the table itself keeps every digit; only its printing and HTML are rounded).
+     */
+    public static Table evaluations(Table metrics) {
+        Table t = metrics.where(metrics.doubleColumn("val_loss").isNotMissing());
+        t.setName("evaluations");
+        var symbols = java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT);
+        for (String name : t.columnNames()) {
+            if (!(t.column(name) instanceof tech.tablesaw.api.DoubleColumn d)) continue;
+            String pattern = switch (name) {
+                case "lr" -> "0.00E0";
+                case "grad_norm" -> "0.00";
+                case "tokens_per_s" -> "#,##0";
+                default -> "0.000";
+            };
+            d.setPrintFormatter(new java.text.DecimalFormat(pattern, symbols), "");
+        }
+        return t;
+    }
+
     /** The learning rate of every step. */
     public static XYChart learningRate(Table metrics) {
         XYChart chart = Charts.line("Learning rate", "step", "lr");

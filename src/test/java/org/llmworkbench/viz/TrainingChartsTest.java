@@ -45,4 +45,21 @@ class TrainingChartsTest {
         assertThat(TrainingCharts.gradientNorm(metrics(), 1.0).getStyler().getLegendPosition())
                 .isEqualTo(Styler.LegendPosition.OutsideE);
     }
+
+    @Test
+    void theEvaluationsTableShowsReadableNumbers() {
+        Table m = metrics();
+        m.addColumns(DoubleColumn.create("lr", m.rowCount()).fillWith(5e-4),
+                DoubleColumn.create("tokens_per_s", m.rowCount()).fillWith(299.11524248688795));
+        Table t = TrainingCharts.evaluations(m);
+        assertThat(t.rowCount()).isEqualTo(17); // steps 0, 18, …, 288
+        assertThat(t.intColumn("step").get(1)).isEqualTo(18);
+        assertThat(t.column("val_loss").getString(0)).isEqualTo("10.860");
+        assertThat(t.column("train_loss").getString(1)).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", 10.88 * Math.exp(-18 / 80.0)));
+        assertThat(t.column("lr").getString(1)).isEqualTo("5.00E-4");
+        assertThat(t.column("grad_norm").getString(1)).isEqualTo("2.50");
+        assertThat(t.column("tokens_per_s").getString(1)).isEqualTo("299");
+        assertThat(t.print()).doesNotContain("299.115", "10.8600000");
+        assertThat(t.doubleColumn("tokens_per_s").get(1)).isEqualTo(299.11524248688795); // the values keep every digit
+    }
 }
