@@ -24,7 +24,15 @@ public final class TrainingCharts {
      * would hide the untrained loss.
      */
     public static XYChart losses(Table metrics) {
-        XYChart chart = Charts.line("Loss", "step", "cross-entropy");
+        return losses(metrics, "cross-entropy");
+    }
+
+    /** The same for a loss that is not the next-token cross-entropy, named on the y axis (e.g. "DPO loss"). */
+    public static XYChart losses(Table metrics, String lossName) {
+        if (lossName == null || lossName.isBlank()) {
+            throw new IllegalArgumentException("losses: name the loss for the y axis, e.g. \"cross-entropy\" or \"DPO loss\"");
+        }
+        XYChart chart = Charts.line("Loss", "step", lossName);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         double[][] step = points(metrics, "loss");
         if (step[0].length > 0) {

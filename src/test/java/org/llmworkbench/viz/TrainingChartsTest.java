@@ -62,4 +62,13 @@ class TrainingChartsTest {
         assertThat(t.print()).doesNotContain("299.115", "10.8600000");
         assertThat(t.doubleColumn("tokens_per_s").get(1)).isEqualTo(299.11524248688795); // the values keep every digit
     }
+
+    @Test
+    void theLossAxisNamesTheLoss() {
+        assertThat(TrainingCharts.losses(metrics()).getYAxisTitle()).isEqualTo("cross-entropy");
+        // 07's DPO run: its "loss" is −log σ(β·…), not a cross-entropy
+        assertThat(TrainingCharts.losses(metrics(), "DPO loss").getYAxisTitle()).isEqualTo("DPO loss");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingCharts.losses(metrics(), " "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name the loss");
+    }
 }
