@@ -45,7 +45,7 @@ public final class TrainingCharts {
         if (train[0].length > 0) Charts.addLine(chart, "train", train[0], train[1]).setMarker(SeriesMarkers.CIRCLE);
         if (val[0].length > 0) Charts.addLine(chart, "validation", val[0], val[1]).setMarker(SeriesMarkers.CIRCLE);
         if (chart.getSeriesMap().isEmpty()) Charts.addLine(chart, "no steps yet", new double[] {0}, new double[] {0});
-        return chart;
+        return Charts.roundXTicks(chart);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class TrainingCharts {
         chart.getStyler().setYAxisDecimalPattern("0.0E0");
         double[][] lr = points(metrics, "lr");
         Charts.addLine(chart, "lr", lr[0].length == 0 ? new double[] {0} : lr[0], lr[1].length == 0 ? new double[] {0} : lr[1]);
-        return chart;
+        return Charts.roundXTicks(chart);
     }
 
     /** The gradient norm before clipping, and the clipping threshold when there is one (0: none). */
@@ -89,7 +89,7 @@ public final class TrainingCharts {
         if (clipNorm > 0) {
             Charts.addLine(chart, "clip at " + clipNorm, new double[] {g[0][0], g[0][g[0].length - 1]}, new double[] {clipNorm, clipNorm});
         }
-        return chart;
+        return Charts.roundXTicks(chart);
     }
 
     /** A learning-rate schedule over {@code steps} steps, drawn before any training. */
@@ -108,7 +108,7 @@ public final class TrainingCharts {
             y[i] = lrAtStep.applyAsDouble(x[i]);
         }
         Charts.addLine(chart, "lr", x, y);
-        return chart;
+        return Charts.roundXTicks(chart);
     }
 
     /** (step, value) for the rows where {@code column} has a value. */

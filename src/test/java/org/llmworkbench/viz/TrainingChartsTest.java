@@ -71,4 +71,27 @@ class TrainingChartsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingCharts.losses(metrics(), " "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name the loss");
     }
+
+    /** The x axis' tick labels XChart computed when it drew {@code chart} (XChart keeps them package-private). */
+    static java.util.List<String> xTickLabels(org.knowm.xchart.XYChart chart) throws Exception {
+        org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
+        var getAxisPair = org.knowm.xchart.internal.chartpart.Chart.class.getDeclaredMethod("getAxisPair");
+        getAxisPair.setAccessible(true);
+        var pair = (org.knowm.xchart.internal.chartpart.AxisPair<?, ?>) getAxisPair.invoke(chart);
+        return pair.getXAxis().getAxisTickCalculator().getTickLabels();
+    }
+
+    @Test
+    void stepAxesGetRoundTicksNotEveryFourteenthStep() throws Exception {
+        // 04's run: 288 steps; XChart labelled 0, 14, 28, … 280, the labels touching ("112126140154")
+        for (var chart : java.util.List.of(TrainingCharts.losses(metrics()), TrainingCharts.gradientNorm(metrics(), 1.0),
+                TrainingCharts.schedule("s", 288, s -> 1e-3))) {
+            java.util.List<String> labels = xTickLabels(chart);
+            assertThat(labels).as(chart.getTitle()).hasSizeBetween(3, 10).allSatisfy(l ->
+                    assertThat(Double.parseDouble(l.replace(",", "")) % 50).as(l).isZero());
+            // the hidden point that makes this so has no legend entry and leaves the y range alone
+            assertThat(chart.getSeriesMap().values()).filteredOn(s -> !s.isShowInLegend()).hasSize(1);
+        }
+        assertThat(xTickLabels(TrainingCharts.losses(metrics()))).contains("0", "100", "200");
+    }
 }
