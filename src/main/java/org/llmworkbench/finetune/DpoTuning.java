@@ -84,6 +84,10 @@ public record DpoTuning(double beta, int maxLength, int trainLimit, TuningSchedu
                 margin.append(e.margin());
                 accuracy.append(e.accuracy());
             }
+            // printed to four decimals (the loss moves in the third), the values keep every digit
+            var symbols = java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT);
+            for (var c : List.of(loss, chosen, rejected, margin)) c.setPrintFormatter(new java.text.DecimalFormat("0.0000", symbols), "");
+            accuracy.setPrintFormatter(new java.text.DecimalFormat("0.000", symbols), "");
             return tech.tablesaw.api.Table.create("DPO before and after", part, when, loss, chosen, rejected, margin, accuracy);
         }
     }

@@ -80,7 +80,25 @@ public final class SpamClassifier {
         t.doubleColumn("val_accuracy").append(o.validation().accuracy());
         t.doubleColumn("test_accuracy").append(o.test().accuracy());
         t.doubleColumn("seconds").append(o.training().training().wallSeconds());
-        return t;
+        return readable(t);
+    }
+
+    /**
+     * Prints a comparison table's accuracies as percentages with two decimals (97.00%) and its seconds to at most
+     * three decimals, instead of every digit of a double; the values themselves are unchanged. Rows appended to the
+     * table later print the same way.
+     */
+    public static Table readable(Table comparison) {
+        var symbols = java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT);
+        for (String name : List.of("train_accuracy", "val_accuracy", "test_accuracy")) {
+            if (comparison.containsColumn(name)) {
+                comparison.doubleColumn(name).setPrintFormatter(new java.text.DecimalFormat("0.00%", symbols), "");
+            }
+        }
+        if (comparison.containsColumn("seconds")) {
+            comparison.doubleColumn("seconds").setPrintFormatter(new java.text.DecimalFormat("#,##0.0##", symbols), "");
+        }
+        return comparison;
     }
 
     /** The test messages the classifier got wrong: text, true label, predicted label. */

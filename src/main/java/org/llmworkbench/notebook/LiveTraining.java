@@ -2,6 +2,7 @@ package org.llmworkbench.notebook;
 
 import org.llmworkbench.train.TrainResult;
 import org.llmworkbench.train.TrainingListener;
+import org.knowm.xchart.XYChart;
 import org.llmworkbench.viz.TrainingCharts;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -33,17 +34,33 @@ public final class LiveTraining implements TrainingListener {
     private long lastStatus;
     private String lastEval = "";
     private String lastSample = "";
+    private final String lossName;
 
-    private LiveTraining() {}
+    private LiveTraining(String lossName) {
+        this.lossName = lossName;
+    }
 
-    /** A listener that draws into the current cell. */
+    /** A listener that draws into the current cell; the y axis says "cross-entropy". */
     public static LiveTraining show() {
-        return new LiveTraining();
+        return new LiveTraining("cross-entropy");
+    }
+
+    /** The same for another objective, named on the y axis (e.g. "DPO loss"). */
+    public static LiveTraining show(String lossName) {
+        if (lossName == null || lossName.isBlank()) {
+            throw new IllegalArgumentException("LiveTraining.show: name the loss for the y axis, e.g. \"DPO loss\"");
+        }
+        return new LiveTraining(lossName);
+    }
+
+    /** The loss chart as it stands. */
+    XYChart lossChart() {
+        return TrainingCharts.losses(table, lossName);
     }
 
     @Override
     public void onStart(Plan plan) {
-        chart = Display.display(TrainingCharts.losses(table), "chart-" + id);
+        chart = Display.display(lossChart(), "chart-" + id);
         status = Display.display(new Html(statusHtml(String.format("training %,d parameters for %,d steps%s",
                 plan.trainableParameters(), plan.totalSteps(), plan.startStep() > 0 ? ", resuming after step " + plan.startStep() : ""))),
                 "status-" + id);
@@ -99,7 +116,7 @@ public final class LiveTraining implements TrainingListener {
 
     private void redraw(long now) {
         lastChart = now;
-        if (chart != null) chart.update(TrainingCharts.losses(table));
+        if (chart != null) chart.update(lossChart());
     }
 
     private String statusHtml(String line) {

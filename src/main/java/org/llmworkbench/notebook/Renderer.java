@@ -60,7 +60,9 @@ public final class Renderer {
     public static DisplayData table(Table table) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("text/html", tableHtml(table));
-        data.put("text/plain", table.rowCount() > MAX_TABLE_ROWS ? table.print(MAX_TABLE_ROWS) : table.print());
+        // print(MAX_TABLE_ROWS), not print(): Tablesaw's print() stops at 20 rows, so a 21-row table lost a row to "..."
+        // in the text while its HTML showed every row
+        data.put("text/plain", table.print(MAX_TABLE_ROWS));
         return new DisplayData(data);
     }
 

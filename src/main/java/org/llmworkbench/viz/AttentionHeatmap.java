@@ -58,7 +58,9 @@ public final class AttentionHeatmap {
         chart.getStyler().setRangeColors(RANGE);
         chart.getStyler().setMin(0);
         chart.getStyler().setMax(max);
-        if (cols > 6) chart.getStyler().setXAxisLabelRotation(60);
+        if (cols > 6 || labelsCollide(unique(keyTokens), chart.getStyler().getAxisTickLabelsFont(), cell)) {
+            chart.getStyler().setXAxisLabelRotation(60); // side by side the labels would run into each other
+        }
         chart.getStyler().setShowValue(rows <= 12 && cols <= 12);
         chart.getStyler().setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -74,6 +76,18 @@ public final class AttentionHeatmap {
         }
         chart.addSeries("attention", xLabels, yLabels, heat);
         return chart;
+    }
+
+    /** Whether two neighbouring labels, centred on cells {@code cell} pixels apart, would touch (4 px apart or less). */
+    static boolean labelsCollide(List<String> labels, java.awt.Font font, int cell) {
+        var context = new java.awt.font.FontRenderContext(null, true, false);
+        double previous = 0;
+        for (String label : labels) {
+            double width = label.isEmpty() ? 0 : new java.awt.font.TextLayout(label, font, context).getBounds().getWidth();
+            if ((previous + width) / 2 + 4 > cell) return true;
+            previous = width;
+        }
+        return false;
     }
 
     public static BufferedImage image(float[][] weights, List<String> tokens, String title) {

@@ -39,6 +39,30 @@ public final class Charts {
         return addLine(chart, name, toDouble(x), toDouble(y));
     }
 
+    /**
+     * Makes XChart choose round x ticks (0, 50, 100, …) for a chart whose x values are evenly spaced, such as training
+     * steps. For evenly spaced values XChart puts a tick on every n-th value instead, with n as small as lets the
+     * labels touch ("98 112126140154…"). One hidden point half a step after the first value (no legend entry, no
+     * line, no marker, on the first series' first y value, so the axes' ranges stay as they were) makes the values
+     * uneven, and XChart then spaces its ticks by its tick-spacing hint. Call it after the series are added.
+     */
+    public static XYChart roundXTicks(XYChart chart) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        double firstY = Double.NaN;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double x : s.getXData()) xs.add(x);
+            if (Double.isNaN(firstY) && s.getYData().length > 0) firstY = s.getYData()[0];
+        }
+        if (xs.size() < 12 || Double.isNaN(firstY)) return chart; // few values: XChart labels each one, readably
+        double first = xs.first();
+        double step = xs.higher(first) - first;
+        XYSeries hidden = chart.addSeries("\u200b(round x ticks)", new double[] {first + step / 2}, new double[] {firstY});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
+        return chart;
+    }
+
     /** An empty bar chart. */
     public static CategoryChart bars(String title, String xTitle, String yTitle) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();

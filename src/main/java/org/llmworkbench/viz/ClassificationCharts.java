@@ -46,7 +46,8 @@ public final class ClassificationCharts {
             for (int[] row : counts) values.add(row[p]);
             chart.addSeries("predicted " + labels.get(p), labels, values);
         }
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        // outside: inside the plot it covered the tallest bar (the right-most class predicted right)
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         return chart;
     }
 }

@@ -28,7 +28,8 @@ public final class EvalCharts {
             }
         }
         CategoryChart chart = Charts.bars(title, "metric", "score");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        // below the plot: model names are long, and beside it they left the metric names too little room to be read
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         for (ResponseEvaluation.Summary s : summaries) {
             List<Double> values = new ArrayList<>();
             for (String f : figures) values.add(s.figures().getOrDefault(f, 0.0));
@@ -45,7 +46,7 @@ public final class EvalCharts {
             throw new IllegalArgumentException("distribution: no scores were given; give each model's per-answer " + metric + " scores");
         }
         CategoryChart chart = Charts.bars(title, metric + " (each bar: from this value to the next)", "answers");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // long model names: below, not beside
         List<String> labels = new ArrayList<>();
         for (int b = 0; b < bins; b++) {
             double from = lo + (hi - lo) * b / bins;

@@ -31,6 +31,18 @@ class AttentionHeatmapTest {
     }
 
     @Test
+    void keyLabelsTooWideForTheirCellsAreTurned() {
+        float[][] six = new float[6][6];
+        for (int r = 0; r < 6; r++) for (int c = 0; c <= r; c++) six[r][c] = 1f / (r + 1);
+        // the book's example: "journey" and "starts" ran into each other side by side ("journeystarts")
+        List<String> book = List.of("Your", "journey", "starts", "with", "one", "step");
+        assertThat(AttentionHeatmap.chart(six, book, "book").getStyler().getXAxisLabelRotation()).isEqualTo(60);
+        assertThat(AttentionHeatmap.chart(six, List.of("a", "b", "c", "d", "e", "f"), "short").getStyler()
+                .getXAxisLabelRotation()).isZero();
+        assertThat(AttentionHeatmap.chart(W, TOKENS, "causal").getStyler().getXAxisLabelRotation()).isZero();
+    }
+
+    @Test
     void rendersImagesAndGrids() {
         BufferedImage one = AttentionHeatmap.image(W, TOKENS, "w");
         assertThat(one.getWidth()).isGreaterThanOrEqualTo(360);

@@ -52,4 +52,15 @@ class EvalChartsTest {
         List<Number> tuned = List.copyOf(chart.getSeriesMap().get("tuned").getYData());
         assertThat(tuned).containsExactly(0.6, 0.7);
     }
+
+    @Test
+    void longModelNamesGoBelowThePlotSoTheMetricNamesCanBeRead() {
+        // 08's two models: beside the plot their names took half the width and the five metric names ran together
+        var a = new ResponseEvaluation.Summary("a.json", "workshop-base+instruct-workshop", 110, Map.of("rougeL_f1", 0.16));
+        var b = new ResponseEvaluation.Summary("b.json", "workshop-base+instruct-workshop+dpo", 110, Map.of("rougeL_f1", 0.16));
+        CategoryChart chart = EvalCharts.metricBars("t", List.of(a, b), List.of("rougeL_f1"));
+        assertThat(chart.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        var spread = EvalCharts.distribution("d", "ROUGE-L", Map.of("workshop-base+instruct-workshop", new double[] {0.1, 0.5}), 0, 1, 10);
+        assertThat(spread.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    }
 }

@@ -34,7 +34,7 @@ public final class Baselines {
                 DoubleColumn.create("seconds"));
         addRow(t, "naive Bayes (word counts)", 2L * counts.size() + 2, nbSeconds, parts, labels, nb::predict);
         addRow(t, "logistic regression (word counts)", counts.size() + 1L, lrSeconds, parts, labels, lr::predict);
-        return t;
+        return org.llmworkbench.finetune.SpamClassifier.readable(t);
     }
 
     private static void addRow(Table t, String name, long parameters, double seconds, List<List<WordCounts.SparseRow>> parts,

@@ -60,4 +60,24 @@ class BaselinesTest {
             assertThat(t.doubleColumn("train_accuracy").get(r)).isGreaterThan(0.97);
         }
     }
+
+    @Test
+    void comparisonTablesPrintPercentagesNotEveryDigit() {
+        Table t = Table.create("baselines", tech.tablesaw.api.StringColumn.create("model", "naive Bayes"),
+                tech.tablesaw.api.LongColumn.create("parameters_trained", 7654L),
+                tech.tablesaw.api.DoubleColumn.create("train_accuracy", 0.9827751196172249),
+                tech.tablesaw.api.DoubleColumn.create("val_accuracy", 0.9664429530201343),
+                tech.tablesaw.api.DoubleColumn.create("test_accuracy", 0.97),
+                tech.tablesaw.api.DoubleColumn.create("seconds", 0.002422072));
+        org.llmworkbench.finetune.SpamClassifier.readable(t);
+        assertThat(t.column("train_accuracy").getString(0)).isEqualTo("98.28%");
+        assertThat(t.column("val_accuracy").getString(0)).isEqualTo("96.64%");
+        assertThat(t.column("test_accuracy").getString(0)).isEqualTo("97.00%");
+        assertThat(t.column("seconds").getString(0)).isEqualTo("0.002");
+        // a row appended later (the notebook appends the GPT's row to the baselines) prints the same way
+        Table more = t.copy().append(t);
+        assertThat(more.column("test_accuracy").getString(1)).isEqualTo("97.00%");
+        assertThat(t.print()).doesNotContain("0.9827751196172249");
+        assertThat(t.doubleColumn("train_accuracy").get(0)).isEqualTo(0.9827751196172249);
+    }
 }
