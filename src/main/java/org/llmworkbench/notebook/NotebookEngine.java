@@ -309,7 +309,7 @@ public final class NotebookEngine implements AutoCloseable {
         for (Diag d : diags) {
             int pos = (int) Math.max(0, Math.min(d.getStartPosition(), source.length()));
             int errLine = line + countLines(source, pos);
-            String msg = d.getMessage(Locale.ROOT);
+            String msg = diagnosticText(d.getMessage(Locale.ROOT));
             if (firstMessage == null) {
                 firstMessage = msg;
                 firstErrorLine = errLine;
@@ -324,16 +324,22 @@ public final class NotebookEngine implements AutoCloseable {
         return new CellError("CompilationException", firstMessage, firstErrorLine, trace);
     }
 
+    /** javac's "location: class" names the wrapper a snippet is compiled in, which JShell blanks: the cell has no such class. */
+    private static final Pattern BLANK_LOCATION = Pattern.compile("\\R[ \\t]*location: class[ \\t]*(?=\\R|$)");
+
+    static String diagnosticText(String message) {
+        return message == null ? null : withoutWrapperNames(BLANK_LOCATION.matcher(message).replaceAll(""));
+    }
+
     private CellError runtimeError(JShellException ex, Snippet snippet, int line) {
         String name;
         String message;
         if (ex instanceof EvalException ee) {
-            name = ee.getExceptionClassName();
+            name = withoutWrapperNames(ee.getExceptionClassName());
             message = withoutWrapperNames(ee.getMessage());
         } else if (ex instanceof UnresolvedReferenceException ure) {
             name = "UnresolvedReferenceException";
-            message = ure.getSnippet() + " uses something not yet declared: "
-                    + shell.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", "));
+            message = unresolvedMessage(ure.getSnippet(), shell.unresolvedDependencies(ure.getSnippet()).toList());
         } else {
             name = ex.getClass().getName();
             message = ex.getMessage();
@@ -344,9 +350,25 @@ public final class NotebookEngine implements AutoCloseable {
         return new CellError(name, message, trace.line(), trace.lines());
     }
 
+    /**
+     * What a call into a declaration that still misses something says, naming it as the cell wrote it
+     * ({@code method total(int) can't be used until variable rate is declared}), not as JShell's
+     * snippet prints itself ({@code MethodSnippet:total/(int)int-int total(int n) …}).
+     */
+    static String unresolvedMessage(jdk.jshell.DeclarationSnippet snippet, List<String> missing) {
+        String what = switch (snippet.kind()) {
+            case METHOD -> "method " + snippet.name() + "(" + ((jdk.jshell.MethodSnippet) snippet).parameterTypes() + ")";
+            case VAR -> "variable " + snippet.name();
+            case TYPE_DECL -> "class " + snippet.name();
+            default -> snippet.name();
+        };
+        return what + " can't be used until " + (missing.isEmpty() ? "what it uses is" : String.join(", ", missing)
+                + (missing.size() == 1 ? " is" : " are")) + " declared";
+    }
+
     /** The value of a snippet could not be shown: its chart failed to draw, or its {@code toString} threw. */
     private CellError valueError(Throwable failure, Snippet snippet, int line) {
-        String name = failure.getClass().getName();
+        String name = withoutWrapperNames(failure.getClass().getName());
         String message = withoutWrapperNames(failure.getMessage());
         Map<String, Optional<Wrapped>> wrappers = new HashMap<>();
         CellTraceback.Built trace = CellTraceback.ofShowingValue(failure, name + (message == null ? "" : ": " + message),
@@ -415,11 +437,16 @@ public final class NotebookEngine implements AutoCloseable {
     /**
      * Java's helpful NullPointerException names a field with its class: for a notebook variable that is
      * JShell's wrapper ({@code "REPL.$JShell$12.o" is null}) or a fold's holder. The cell knows it as {@code o}.
+     * A class the cell declared is nested in its wrapper ({@code REPL.$JShell$12$Point}): the cell knows it
+     * as {@code Point}, in an exception's name, a ClassCastException's message or an NPE's method.
      */
     static String withoutWrapperNames(String message) {
         return message == null ? null
-                : message.replaceAll("(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")\\.", "");
+                : WRAPPER_PREFIX.matcher(message).replaceAll("");
     }
+
+    private static final Pattern WRAPPER_PREFIX = Pattern.compile(
+            "(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")[.$]");
 
     private static CellError interruptedError() {
         return new CellError("InterruptedException", "the cell was interrupted", 0, List.of("Interrupted"));

@@ -124,6 +124,57 @@ class NotebookEngineTest {
     }
 
     @Test
+    void classesTheCellDeclaredKeepTheirOwnNamesInErrors() {
+        RecordingSink s = new RecordingSink();
+        CellResult own = run("class BadInput extends RuntimeException { BadInput(String m) { super(m); } }\n"
+                + "throw new BadInput(\"no tokens\");", s);
+        assertThat(own.error().name()).isEqualTo("BadInput");
+        assertThat(own.error().traceback().get(0)).isEqualTo("BadInput: no tokens");
+
+        CellResult cast = run("class Apple {}\nclass Pear {}\nObject fruit = new Apple();\nPear p = (Pear) fruit;", s);
+        assertThat(cast.error().message()).startsWith("class Apple cannot be cast to class Pear (Apple and Pear are")
+                .doesNotContain("JShell");
+
+        CellResult npe = run("class Counter { int get() { return 1; } }\nCounter none = null;\nnone.get()", s);
+        assertThat(npe.error().message()).isEqualTo("Cannot invoke \"Counter.get()\" because \"none\" is null");
+
+        CellResult caused = run("throw new IllegalStateException(\"outer\", new BadInput(\"inner\"));", s);
+        assertThat(caused.error().traceback()).contains("Caused by: BadInput: inner");
+    }
+
+    @Test
+    void framesOfLambdasAndAnonymousClassesSayWhatTheyAre() {
+        RecordingSink s = new RecordingSink();
+        CellResult lambda = run("Runnable fail = () -> { throw new IllegalStateException(\"in lambda\"); };\nfail.run();", s);
+        assertThat(lambda.error().traceback()).containsExactly("java.lang.IllegalStateException: in lambda",
+                "    at cell line 1 (in a lambda)", "    at cell line 2");
+        CellResult anonymous = run("new Object() { void g() { throw new IllegalStateException(\"anon\"); } }.g();", s);
+        assertThat(anonymous.error().traceback()).contains("    at cell line 1 (in (anonymous class).g)");
+        assertThat(CellTraceback.frameLabel("Tok", "lambda$encode$2")).isEqualTo("a lambda in Tok.encode");
+        assertThat(CellTraceback.frameLabel("", "lambda$do_it$$0")).isEqualTo("a lambda");
+        assertThat(CellTraceback.frameLabel("Outer$1", "run")).isEqualTo("Outer.(anonymous class).run");
+        assertThat(CellTraceback.frameLabel("Outer$In", "f")).isEqualTo("Outer$In.f");
+    }
+
+    @Test
+    void compileErrorsDoNotNameJShellsBlankWrapperClass() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int total = undefinedCount + 1;", s);
+        assertThat(r.error().message()).isEqualTo("cannot find symbol\n  symbol:   variable undefinedCount");
+        assertThat(String.join("\n", r.error().traceback())).doesNotContain("location");
+    }
+
+    @Test
+    void callingADeclarationThatStillMissesSomethingNamesItAsWritten() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("int withRate(int n) { return n * pendingRate; }", s).isOk()).isTrue();
+        CellResult r = run("withRate(2)", s);
+        assertThat(r.error().name()).isEqualTo("UnresolvedReferenceException");
+        assertThat(r.error().message()).isEqualTo("method withRate(int) can't be used until variable pendingRate is declared");
+        assertThat(run("int pendingRate = 3;\nwithRate(2)", s).value().plainText()).isEqualTo("6");
+    }
+
+    @Test
     void exceptionInsideAMultiLineMethodPointsAtItsLine() {
         RecordingSink s = new RecordingSink();
         CellResult r = run("int x = 0;\nfor (int i = 0; i < 3; i++) {\n  x += i;\n  if (i == 2) {\n    throw new RuntimeException(\"at i=\" + i);\n  }\n}", s);
