@@ -112,10 +112,16 @@ public final class NotebookEngine implements AutoCloseable {
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome;
+            pendingNotes.clear();
             try {
                 outcome = magics.run(code);
             } catch (RuntimeException e) {
                 outcome = new CellOutcome(null, engineError(e));
+            }
+            try {
+                sayPendingNotes();
+            } catch (RuntimeException e) {
+                if (outcome.error == null) outcome = new CellOutcome(null, engineError(e));
             }
             // the end-of-cell housekeeping runs whatever the cell did: a failed cell's snippets count too
             try {
@@ -247,6 +253,9 @@ public final class NotebookEngine implements AutoCloseable {
         dropTemporaries(events);
         if (interrupted) return new SnippetResult(null, false, true, interruptedError());
         for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) noteUpdate(e, line);
+        }
+        for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;
             Snippet snippet = e.snippet();
             if (e.status() == Snippet.Status.REJECTED) {
@@ -256,10 +265,8 @@ public final class NotebookEngine implements AutoCloseable {
                 return new SnippetResult(null, false, true, runtimeError(e.exception(), snippet, line));
             }
             if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                String missing = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet)
-                        .collect(Collectors.joining(", "));
-                CurrentCell.sink().stderr("note (cell line " + line + "): declared, but it can't be used until "
-                        + missing + " is declared\n");
+                // said at the end of the cell, if still so: a later line of the cell may declare what it misses
+                pendingNotes.add(new PendingNote((jdk.jshell.DeclarationSnippet) snippet, line));
             }
             boolean expression = snippet.kind() == Snippet.Kind.EXPRESSION
                     || (snippet instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
@@ -271,6 +278,72 @@ public final class NotebookEngine implements AutoCloseable {
             return new SnippetResult(null, false, true, null);
         }
         return new SnippetResult(null, false, true, null);
+    }
+
+    /** A declaration that misses something, and the cell line it starts on. */
+    private record PendingNote(jdk.jshell.DeclarationSnippet snippet, int line) {}
+
+    /** The running cell's declarations that missed something when they were evaluated. */
+    private final List<PendingNote> pendingNotes = new ArrayList<>();
+
+    /** Notes on stderr for the cell's declarations that still miss something now that the whole cell ran. */
+    private void sayPendingNotes() {
+        for (PendingNote n : pendingNotes) {
+            Snippet.Status status = shell.status(n.snippet());
+            if (status != Snippet.Status.RECOVERABLE_DEFINED && status != Snippet.Status.RECOVERABLE_NOT_DEFINED) continue;
+            String missing = shell.unresolvedDependencies(n.snippet()).collect(Collectors.joining(", "));
+            CurrentCell.sink().stderr("note (cell line " + n.line() + "): declared, but it can't be used until "
+                    + missing + " is declared\n");
+        }
+        pendingNotes.clear();
+    }
+
+    /**
+     * JShell updates what depends on a redefined declaration without a word: a variable whose class was
+     * declared again keeps its name but loses its value, and one declared with {@code var} may not compile
+     * any more and is gone. The JShell tool says so ("update replaced variable d, reset to null"); a cell
+     * says it on stderr, so the next cell's NullPointerException or "cannot find symbol" is no surprise.
+     */
+    private void noteUpdate(SnippetEvent e, int line) {
+        if (!(e.snippet() instanceof jdk.jshell.DeclarationSnippet updated) || !e.previousStatus().isActive()) return;
+        if (updated instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) return;
+        if (e.status() == Snippet.Status.OVERWRITTEN || e.status() == Snippet.Status.DROPPED) return;
+        String cause = describe(e.causeSnippet());
+        if (e.status() == Snippet.Status.VALID && updated instanceof VarSnippet v) {
+            CurrentCell.sink().stderr("note (cell line " + line + "): " + cause + " was redefined, so variable " + v.name()
+                    + " is reset to " + defaultValue(v.typeName()) + "\n");
+        } else if (e.status() != Snippet.Status.VALID) {
+            String why = shell.diagnostics(updated).filter(Diag::isError).map(d -> diagnosticText(d.getMessage(Locale.ROOT)))
+                    .findFirst().orElseGet(() -> "it needs " + shell.unresolvedDependencies(updated).collect(Collectors.joining(", ")));
+            CurrentCell.sink().stderr("note (cell line " + line + "): " + cause + " was redefined, so " + describe(updated)
+                    + " can no longer be used (" + why + "); declare it again\n");
+        }
+    }
+
+    private static String describe(Snippet snippet) {
+        if (!(snippet instanceof jdk.jshell.DeclarationSnippet d)) return "a declaration";
+        return switch (d.kind()) {
+            case METHOD -> "method " + d.name() + "(" + ((jdk.jshell.MethodSnippet) d).parameterTypes() + ")";
+            case VAR -> "variable " + d.name();
+            case TYPE_DECL -> switch (d.subKind()) {
+                case RECORD_SUBKIND -> "record ";
+                case INTERFACE_SUBKIND -> "interface ";
+                case ENUM_SUBKIND -> "enum ";
+                case ANNOTATION_TYPE_SUBKIND -> "annotation ";
+                default -> "class ";
+            } + d.name();
+            default -> d.name();
+        };
+    }
+
+    private static String defaultValue(String type) {
+        return switch (type) {
+            case "int", "long", "short", "byte" -> "0";
+            case "double", "float" -> "0.0";
+            case "boolean" -> "false";
+            case "char" -> "'\\u0000'";
+            default -> "null";
+        };
     }
 
     /**
@@ -356,13 +429,7 @@ public final class NotebookEngine implements AutoCloseable {
      * snippet prints itself ({@code MethodSnippet:total/(int)int-int total(int n) …}).
      */
     static String unresolvedMessage(jdk.jshell.DeclarationSnippet snippet, List<String> missing) {
-        String what = switch (snippet.kind()) {
-            case METHOD -> "method " + snippet.name() + "(" + ((jdk.jshell.MethodSnippet) snippet).parameterTypes() + ")";
-            case VAR -> "variable " + snippet.name();
-            case TYPE_DECL -> "class " + snippet.name();
-            default -> snippet.name();
-        };
-        return what + " can't be used until " + (missing.isEmpty() ? "what it uses is" : String.join(", ", missing)
+        return describe(snippet) + " can't be used until " + (missing.isEmpty() ? "what it uses is" : String.join(", ", missing)
                 + (missing.size() == 1 ? " is" : " are")) + " declared";
     }
 

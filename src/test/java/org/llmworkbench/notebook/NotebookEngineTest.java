@@ -175,6 +175,30 @@ class NotebookEngineTest {
     }
 
     @Test
+    void redefiningAClassSaysWhichVariablesItResetOrBroke() {
+        RecordingSink s = new RecordingSink();
+        run("class Vocab { int size() { return 1; } }", s);
+        run("Vocab typed = new Vocab();\nvar inferred = new Vocab();\nint unrelated = 7;", s);
+        RecordingSink again = new RecordingSink();
+        assertThat(run("int pad = 0;\nclass Vocab { int size() { return 2; } }", again).isOk()).isTrue();
+        assertThat(again.err.toString()).isEqualTo(
+                "note (cell line 2): class Vocab was redefined, so variable typed is reset to null\n"
+                + "note (cell line 2): class Vocab was redefined, so variable inferred can no longer be used"
+                + " (incompatible types: Vocab cannot be converted to Vocab); declare it again\n");
+        assertThat(run("unrelated", s).value().plainText()).isEqualTo("7");
+    }
+
+    @Test
+    void aForwardReferenceTheSameCellResolvesGetsNoNote() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("sealed interface Shape permits Square {}\nfinal class Square implements Shape {}", s).isOk()).isTrue();
+        assertThat(s.err.toString()).isEmpty();
+        RecordingSink still = new RecordingSink();
+        assertThat(run("double area() { return side * side; }\nint other = 1;", still).isOk()).isTrue();
+        assertThat(still.err.toString()).isEqualTo("note (cell line 1): declared, but it can't be used until variable side is declared\n");
+    }
+
+    @Test
     void exceptionInsideAMultiLineMethodPointsAtItsLine() {
         RecordingSink s = new RecordingSink();
         CellResult r = run("int x = 0;\nfor (int i = 0; i < 3; i++) {\n  x += i;\n  if (i == 2) {\n    throw new RuntimeException(\"at i=\" + i);\n  }\n}", s);
