@@ -523,6 +523,10 @@ public final class NotebookEngine implements AutoCloseable {
     public record Completion(int start, int end, List<String> matches) {}
 
     public Completion complete(String code, int cursor) {
+        cursor = Math.max(0, Math.min(cursor, code.length()));
+        Optional<Completion> magic = Magics.complete(code, cursor);
+        if (magic.isPresent()) return magic.get();
+        code = Magics.blankMagicLines(code);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(code, cursor, anchor);
         List<String> matches = s.stream().map(SourceCodeAnalysis.Suggestion::continuation).distinct()
@@ -532,6 +536,7 @@ public final class NotebookEngine implements AutoCloseable {
 
     /** Signature and javadoc of what is under the cursor, for Shift-Tab in Jupyter. */
     public Optional<String> inspect(String code, int cursor) {
+        code = Magics.blankMagicLines(code);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, cursor, true);
         if (docs.isEmpty()) {
             // JShell documents a method once the cursor is past its '(': move there when on its name

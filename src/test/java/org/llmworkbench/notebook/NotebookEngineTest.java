@@ -424,6 +424,34 @@ class NotebookEngineTest {
     }
 
     @Test
+    void completionKnowsMagicsAndTheirFiles(@TempDir Path dir) throws Exception {
+        NotebookEngine.Completion name = engine.complete("%ma", 3);
+        assertThat(name.matches()).containsExactly("%maven");
+        assertThat(name.start()).isZero();
+        assertThat(engine.complete("%%t", 3).matches()).containsExactly("%%time");
+        assertThat(engine.complete("int a = 1;\n%%t", 15).matches()).as("a cell magic only heads a cell").isEmpty();
+        assertThat(engine.complete("%", 1).matches()).as("magics, not every Java type").containsExactly(
+                "%%time", "%%html", "%%markdown", "%classpath", "%jars", "%maven", "%load", "%time", "%lsmagic");
+
+        Files.writeString(dir.resolve("helpers.jsh"), "int one() { return 1; }");
+        Files.createDirectories(dir.resolve("lib"));
+        String typed = "%load " + dir + "/h";
+        NotebookEngine.Completion file = engine.complete(typed, typed.length());
+        assertThat(file.matches()).containsExactly(dir + "/helpers.jsh");
+        assertThat(file.start()).isEqualTo(6);
+        String folder = "%jars " + dir + "/l";
+        assertThat(engine.complete(folder, folder.length()).matches()).containsExactly(dir + "/lib/");
+
+        // the Java below a magic line still completes, and %time's argument is Java
+        RecordingSink s = new RecordingSink();
+        run("String afterMagic = \"x\";", s);
+        String cell = "%%time\nafterMagic.toUpp";
+        assertThat(engine.complete(cell, cell.length()).matches()).contains("toUpperCase(");
+        assertThat(engine.complete("%time afterMagic.toLow", 22).matches()).contains("toLowerCase(");
+        assertThat(engine.inspect("%%time\nMath.max", 15)).get().asString().contains("Math.max(int a, int b)");
+    }
+
+    @Test
     void mavenMagicResolvesAnArtifactWithMaven() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PATH").contains("/usr/bin")
                 && java.nio.file.Files.isExecutable(Path.of("/usr/bin/mvn")), "mvn on the PATH");
