@@ -251,7 +251,7 @@ public final class NotebookEngine implements AutoCloseable {
         Throwable textFailure = control.takeValueTextFailure();
         for (SnippetEvent e : events) if (e.causeSnippet() == null) cellSnippetLines.put(e.snippet().id(), line);
         dropTemporaries(events);
-        if (interrupted) return new SnippetResult(null, false, true, interruptedError());
+        if (interrupted) return new SnippetResult(null, false, true, interruptedError(control.takeStoppedWith()));
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) noteUpdate(e, line);
         }
@@ -514,6 +514,18 @@ public final class NotebookEngine implements AutoCloseable {
 
     private static final Pattern WRAPPER_PREFIX = Pattern.compile(
             "(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")[.$]");
+
+    /**
+     * An interrupted cell whose code answered the interrupt with an exception of its own says what that
+     * exception says (a training run: "training interrupted after step 40; checkpoint saved: …"); a loop
+     * stopped the hard way, or a sleep cut short, is just "interrupted".
+     */
+    private static CellError interruptedError(Throwable thrown) {
+        if (thrown == null || thrown instanceof ThreadDeath || thrown instanceof InterruptedException) return interruptedError();
+        String name = withoutWrapperNames(thrown.getClass().getName());
+        String message = withoutWrapperNames(thrown.getMessage());
+        return new CellError(name, message, 0, List.of(name + (message == null ? "" : ": " + message), "(the cell was interrupted)"));
+    }
 
     private static CellError interruptedError() {
         return new CellError("InterruptedException", "the cell was interrupted", 0, List.of("Interrupted"));

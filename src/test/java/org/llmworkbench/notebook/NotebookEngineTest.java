@@ -359,6 +359,21 @@ class NotebookEngineTest {
     }
 
     @Test
+    void anInterruptedCellShowsWhatItsCodeSaidWhenItStopped() throws Exception {
+        MarkerSink s = new MarkerSink("waiting");
+        Thread stopper = interruptWhenPrinted(s);
+        // one snippet, so the interrupt lands in the sleep, not between two snippets
+        CellResult r = run("try {\n  System.out.println(\"waiting\");\n  Thread.sleep(60_000);\n} catch (InterruptedException e) {\n"
+                + "  throw new IllegalStateException(\"stopped after step 3; checkpoint saved: run/step-3.json\");\n}", s);
+        stopper.join();
+        assertThat(r.error().name()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(r.error().message()).isEqualTo("stopped after step 3; checkpoint saved: run/step-3.json");
+        assertThat(r.error().traceback()).containsExactly(
+                "java.lang.IllegalStateException: stopped after step 3; checkpoint saved: run/step-3.json", "(the cell was interrupted)");
+        assertThat(run("1 + 1", s).value().plainText()).isEqualTo("2");
+    }
+
+    @Test
     void djlCellsDoNotRecordGradientsUnlessACollectorIsOpen() {
         RecordingSink s = new RecordingSink();
         assertThat(run("1", s).isOk()).isTrue(); // the cell thread exists before the engine loads
