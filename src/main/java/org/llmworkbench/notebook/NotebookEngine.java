@@ -518,10 +518,16 @@ public final class NotebookEngine implements AutoCloseable {
     /**
      * An interrupted cell whose code answered the interrupt with an exception of its own says what that
      * exception says (a training run: "training interrupted after step 40; checkpoint saved: …"); a loop
-     * stopped the hard way, or a sleep cut short, is just "interrupted".
+     * stopped the hard way, or a sleep or a read cut short, is just "interrupted".
      */
     private static CellError interruptedError(Throwable thrown) {
-        if (thrown == null || thrown instanceof ThreadDeath || thrown instanceof InterruptedException) return interruptedError();
+        // the JDK's own (InterruptedException, InterruptedIOException, a Scanner's "No line found" after its read was
+        // cut) only echo the interrupt; an exception of the cell's or a library's code says something of its own
+        String type = thrown == null ? "" : thrown.getClass().getName();
+        if (thrown == null || thrown instanceof ThreadDeath || type.startsWith("java.") || type.startsWith("javax.")
+                || type.startsWith("jdk.") || type.startsWith("sun.")) {
+            return interruptedError();
+        }
         String name = withoutWrapperNames(thrown.getClass().getName());
         String message = withoutWrapperNames(thrown.getMessage());
         return new CellError(name, message, 0, List.of(name + (message == null ? "" : ": " + message), "(the cell was interrupted)"));

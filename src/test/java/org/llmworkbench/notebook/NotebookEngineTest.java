@@ -363,13 +363,14 @@ class NotebookEngineTest {
         MarkerSink s = new MarkerSink("waiting");
         Thread stopper = interruptWhenPrinted(s);
         // one snippet, so the interrupt lands in the sleep, not between two snippets
+        run("class StoppedEarly extends RuntimeException { StoppedEarly(String m) { super(m); } }", s);
         CellResult r = run("try {\n  System.out.println(\"waiting\");\n  Thread.sleep(60_000);\n} catch (InterruptedException e) {\n"
-                + "  throw new IllegalStateException(\"stopped after step 3; checkpoint saved: run/step-3.json\");\n}", s);
+                + "  throw new StoppedEarly(\"stopped after step 3; checkpoint saved: run/step-3.json\");\n}", s);
         stopper.join();
-        assertThat(r.error().name()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(r.error().name()).isEqualTo("StoppedEarly");
         assertThat(r.error().message()).isEqualTo("stopped after step 3; checkpoint saved: run/step-3.json");
         assertThat(r.error().traceback()).containsExactly(
-                "java.lang.IllegalStateException: stopped after step 3; checkpoint saved: run/step-3.json", "(the cell was interrupted)");
+                "StoppedEarly: stopped after step 3; checkpoint saved: run/step-3.json", "(the cell was interrupted)");
         assertThat(run("1 + 1", s).value().plainText()).isEqualTo("2");
     }
 
