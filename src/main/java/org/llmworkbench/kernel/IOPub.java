@@ -33,10 +33,19 @@ final class IOPub extends JupyterSocket {
                 message.getParentHeader(), message.getMetadata(), message.getContent(), message.getBlobs());
         synchronized (this) {
             if (closed) return;
+            // a cell's thread publishes with the stop button's interrupt pending (a training run draws its status
+            // until the step ends): ZMQ would refuse with EINTR and end the run before it saved. Send, then keep it.
+            boolean interrupted = Thread.interrupted();
             try {
                 sendMessage(withTopic);
+            } catch (org.zeromq.ZMQException e) {
+                // interrupted during the send itself: that output is lost, the cell goes on to stop as it means to
+                if (e.getErrorCode() != zmq.ZError.EINTR && !closed) throw e;
+                interrupted |= Thread.interrupted();
             } catch (RuntimeException e) {
                 if (!closed) throw e;
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
         }
     }

@@ -32,8 +32,37 @@ final class IOPubSink implements OutputSink {
     private PublishStream.StreamType pendingType;
     private ScheduledFuture<?> scheduled;
 
+    /** Reads a line from the frontend (input_request on the stdin channel); null when the frontend allows no input. */
+    interface Input {
+        String readLine(Request<?> request, String prompt, boolean password) throws java.io.IOException;
+    }
+
+    private final Input input;
+    private boolean saidNoInput;
+
     IOPubSink(Request<?> request) {
+        this(request, null);
+    }
+
+    IOPubSink(Request<?> request, Input input) {
         this.request = request;
+        this.input = input;
+    }
+
+    /**
+     * System.in of a cell: a text box in the frontend, as IPython's input() and IJava give. A frontend that
+     * sent allow_stdin=false (nbconvert, papermill) gets end of input, said once on stderr.
+     */
+    @Override
+    public String readLine(String prompt, boolean password) throws java.io.IOException {
+        flush();
+        if (input == null) {
+            if (!saidNoInput) stderr("note: this frontend does not take input (allow_stdin is false): System.in is at its end\n");
+            saidNoInput = true;
+            flush();
+            return null;
+        }
+        return input.readLine(request, prompt, password);
     }
 
     @Override

@@ -24,6 +24,11 @@ final class Request<T> {
         this.iopub = iopub;
     }
 
+    /** The request itself, as the parent of messages sent on another socket (stdin's input_request). */
+    Message<T> message() {
+        return message;
+    }
+
     T content() {
         return message.getContent();
     }

@@ -34,10 +34,12 @@ import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 import org.dflib.jjava.jupyter.messages.reply.CompleteReply;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.InputReply;
 import org.dflib.jjava.jupyter.messages.reply.IsCompleteReply;
 import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
+import org.dflib.jjava.jupyter.messages.request.InputRequest;
 import org.dflib.jjava.jupyter.messages.request.InspectRequest;
 import org.dflib.jjava.jupyter.messages.request.IsCompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
@@ -80,6 +82,8 @@ public final class WorkbenchKernel {
     private final boolean timing = Boolean.getBoolean(TIMING_PROPERTY);
     private final String session = java.util.UUID.randomUUID().toString();
     private volatile boolean shuttingDown;
+    /** Set by an interrupt: a cell waiting for input stops waiting. */
+    private volatile boolean inputInterrupted;
 
     public WorkbenchKernel(KernelConnectionProperties connection) {
         this.connection = connection;
@@ -274,7 +278,7 @@ public final class WorkbenchKernel {
             return;
         }
         CellResult result;
-        IOPubSink sink = new IOPubSink(r);
+        IOPubSink sink = new IOPubSink(r, req.isStdinEnabled() ? this::readInput : null);
         try {
             result = engine().execute(req.getCode(), silent ? IOPubSink.discarding() : sink);
         } catch (RuntimeException e) {
@@ -302,6 +306,38 @@ public final class WorkbenchKernel {
             // take the already-queued cells first: once the reply is out, the client may send new ones
             if (req.shouldStopOnError()) r.abortQueued();
             r.replyError(MessageType.EXECUTE_REPLY, reply, metadata);
+        }
+    }
+
+    /**
+     * Asks the frontend for a line (input_request on the stdin socket, parented to the cell's
+     * execute_request) and waits for its input_reply, looking every 200 ms whether the cell was
+     * interrupted meanwhile: a frontend whose user presses stop never answers.
+     */
+    private String readInput(Request<?> r, String prompt, boolean password) throws java.io.IOException {
+        synchronized (stdin) {
+            inputInterrupted = false;
+            Header<InputRequest> header = new Header<>(r.message(), InputRequest.MESSAGE_TYPE);
+            String requestId = header.getId();
+            stdin.sendMessage(new Message<>(r.message().getIdentities(), header, r.message().getHeader(), Map.of(),
+                    new InputRequest(prompt, password), null));
+            ZMQ.Poller poller = context.poller(1);
+            try {
+                poller.register(stdin, ZMQ.Poller.POLLIN);
+                while (true) {
+                    if (inputInterrupted || Thread.currentThread().isInterrupted() || shuttingDown) {
+                        throw new java.io.InterruptedIOException("the cell was interrupted while it waited for input");
+                    }
+                    if (poller.poll(200) <= 0 || !poller.pollin(0)) continue;
+                    Message<?> reply = stdin.readMessage();
+                    Header<?> parent = reply.getParentHeader();
+                    // an answer to an earlier request (its cell was interrupted) is not this one's
+                    if (parent != null && !requestId.equals(parent.getId())) continue;
+                    if (reply.getContent() instanceof InputReply answer) return answer.getValue();
+                }
+            } finally {
+                poller.close();
+            }
         }
     }
 
@@ -394,6 +430,7 @@ public final class WorkbenchKernel {
     }
 
     private void interruptCell() {
+        inputInterrupted = true;
         NotebookEngine e = engine.getNow(null);
         if (e != null) e.interrupt();
     }

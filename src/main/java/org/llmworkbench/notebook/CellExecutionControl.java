@@ -40,6 +40,15 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile Thread cellThread;
     private volatile CountDownLatch current;
 
+    /** What the cell's code threw as it stopped after an interrupt (a training run's "checkpoint saved: …"), or null. */
+    private volatile Throwable stoppedWith;
+
+    Throwable takeStoppedWith() {
+        Throwable t = stoppedWith;
+        stoppedWith = null;
+        return t;
+    }
+
     Object takeLastValue() {
         Object v = lastValue;
         lastValue = NO_VALUE;
@@ -122,7 +131,10 @@ final class CellExecutionControl extends DirectExecutionControl {
         } finally {
             current = null;
         }
-        if (stopRequested) throw new StoppedException();
+        if (stopRequested) {
+            stoppedWith = failure[0];
+            throw new StoppedException();
+        }
         if (failure[0] != null) throw new InvocationTargetException(failure[0]);
         lastValue = result[0];
         try {
@@ -177,6 +189,7 @@ final class CellExecutionControl extends DirectExecutionControl {
      */
     void beginCell() {
         stopRequested = false;
+        stoppedWith = null;
     }
 
     @Override

@@ -68,7 +68,8 @@ final class CellTraceback {
         t.addFrames(ex, true);
         if (t.showingValue) t.lines.add("    at cell line " + failingLine + " (showing its value)");
         for (Throwable cause = ex.getCause(); cause != null && cause != ex; cause = cause.getCause()) {
-            t.lines.add("Caused by: " + (cause instanceof EvalException ee ? ee.getExceptionClassName() + ": " + ee.getMessage() : cause));
+            t.lines.add("Caused by: " + NotebookEngine.withoutWrapperNames(
+                    cause instanceof EvalException ee ? ee.getExceptionClassName() + ": " + ee.getMessage() : cause.toString()));
             t.addFrames(cause, false);
         }
         return new Built(t.lines, t.errorLine > 0 ? t.errorLine : failingLine);
@@ -106,8 +107,7 @@ final class CellTraceback {
                 out.add("    at " + el);
                 continue;
             }
-            String method = SNIPPET_METHODS.contains(el.getMethodName()) ? ""
-                    : (el.getClassName().isEmpty() ? "" : el.getClassName() + ".") + el.getMethodName();
+            String method = frameLabel(el.getClassName(), el.getMethodName());
             Integer base = cellLines.get(el.getFileName().substring(1));
             if (base == null) {
                 out.add("    at an earlier cell" + (method.isEmpty() ? "" : " (in " + method + ")"));
@@ -128,6 +128,27 @@ final class CellTraceback {
             lines.add(String.format(Locale.ROOT, "    … the JVM kept only the innermost %,d frames; the call came from cell line %d",
                     frames.length, failingLine));
         }
+    }
+
+    private static final java.util.regex.Pattern LAMBDA = java.util.regex.Pattern.compile("lambda\\$(.*?)\\$\\d+");
+    private static final java.util.regex.Pattern ANONYMOUS = java.util.regex.Pattern.compile("(^|\\$)\\d+(?=\\$|$)");
+
+    /**
+     * What a frame of the cell's code ran in, as the cell wrote it: "" for the snippet's own statements,
+     * {@code Point.norm} for a method, "a lambda" (or "a lambda in norm") for the synthetic
+     * {@code lambda$do_it$$0} javac makes of one, "an anonymous class" for javac's {@code 1}.
+     */
+    static String frameLabel(String className, String methodName) {
+        String klass = ANONYMOUS.matcher(className).replaceAll("$1(anonymous class)").replace("$(anonymous", ".(anonymous");
+        java.util.regex.Matcher lambda = LAMBDA.matcher(methodName);
+        if (lambda.matches()) {
+            String in = lambda.group(1);
+            String where = SNIPPET_METHODS.contains(in) || in.equals("static") ? ""
+                    : in.equals("new") ? (klass.isEmpty() ? "" : klass + " constructor") : (klass.isEmpty() ? "" : klass + ".") + in;
+            return where.isEmpty() ? "a lambda" : "a lambda in " + where;
+        }
+        if (SNIPPET_METHODS.contains(methodName)) return "";
+        return (klass.isEmpty() ? "" : klass + ".") + methodName;
     }
 
     /** Where the engine takes a snippet's value: JShell (its text) or the engine (its rendering). */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * IJava-style magics. A cell whose first line is {@code %%name} is handed to that cell magic;
@@ -52,6 +53,84 @@ final class Magics {
         }
         if (!java.toString().isBlank()) last = engine.runJava(java.toString(), javaStart);
         return last;
+    }
+
+    /**
+     * Completion on a magic's line: the magic's name while it is being typed ({@code %ma} → {@code %maven};
+     * {@code %%} ones on a cell's first line only), a file or folder after {@code %load}, {@code %jars} and
+     * {@code %classpath}. Empty when the cursor is not on a magic's line, so Java completion answers.
+     */
+    static Optional<NotebookEngine.Completion> complete(String code, int cursor) {
+        int lineStart = code.lastIndexOf('\n', cursor - 1) + 1;
+        String before = code.substring(lineStart, cursor);
+        String typed = before.stripLeading();
+        if (!typed.startsWith("%")) return Optional.empty();
+        int nameStart = cursor - typed.length();
+        boolean firstLine = code.substring(0, lineStart).isBlank();
+        if (!typed.contains(" ") && !typed.contains("\t")) {
+            List<String> names = new ArrayList<>();
+            for (String m : firstLine ? concat(CELL_MAGICS, LINE_MAGICS) : LINE_MAGICS) if (m.startsWith(typed)) names.add(m);
+            return Optional.of(new NotebookEngine.Completion(nameStart, cursor, names));
+        }
+        String name = typed.split("\\s+", 2)[0];
+        if (!List.of("%load", "%jars", "%classpath").contains(name)) {
+            // %time's argument is Java; a cell magic's header has no arguments
+            return name.equals("%time") ? Optional.empty() : Optional.of(new NotebookEngine.Completion(cursor, cursor, List.of()));
+        }
+        int tokenStart = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\t')) + 1;
+        String token = before.substring(tokenStart);
+        return Optional.of(new NotebookEngine.Completion(lineStart + tokenStart, cursor, paths(token)));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Files and folders whose path starts with {@code token} (relative to the working directory, as the magics read it); folders end in '/'. */
+    private static List<String> paths(String token) {
+        int slash = token.lastIndexOf('/');
+        String dirPart = slash < 0 ? "" : token.substring(0, slash + 1);
+        String prefix = token.substring(slash + 1);
+        Path dir = Path.of(dirPart.isEmpty() ? "." : dirPart);
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix) || (n.startsWith(".") && !prefix.startsWith("."))) continue;
+                out.add(dirPart + n + (Files.isDirectory(p) ? "/" : ""));
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * The cell with its magic lines blanked (spaces, newlines kept), for JShell's completion and
+     * documentation: positions stay where the client counts them, and JShell sees only Java.
+     */
+    static String blankMagicLines(String code) {
+        if (code.indexOf('%') < 0) return code;
+        String[] lines = code.split("\n", -1);
+        StringBuilder out = new StringBuilder(code.length());
+        boolean first = true;
+        for (int i = 0; i < lines.length; i++) {
+            String trimmed = lines[i].strip();
+            boolean magic = (trimmed.startsWith("%%") && first) || (trimmed.startsWith("%") && !trimmed.startsWith("%%") && startsLineMagic(trimmed));
+            if (magic && trimmed.startsWith("%time ")) {
+                // %time's argument is Java: keep it where it is
+                int at = lines[i].indexOf("%time");
+                out.append(" ".repeat(at + 5)).append(lines[i].substring(at + 5));
+            } else {
+                out.append(magic ? " ".repeat(lines[i].length()) : lines[i]);
+            }
+            if (i < lines.length - 1) out.append('\n');
+            if (!trimmed.isEmpty()) first = false;
+        }
+        return out.toString();
     }
 
     private static boolean startsLineMagic(String trimmed) {

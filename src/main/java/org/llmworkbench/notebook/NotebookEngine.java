@@ -112,10 +112,16 @@ public final class NotebookEngine implements AutoCloseable {
             OutputCapture.install();
             CurrentCell.set(sink);
             CellOutcome outcome;
+            pendingNotes.clear();
             try {
                 outcome = magics.run(code);
             } catch (RuntimeException e) {
                 outcome = new CellOutcome(null, engineError(e));
+            }
+            try {
+                sayPendingNotes();
+            } catch (RuntimeException e) {
+                if (outcome.error == null) outcome = new CellOutcome(null, engineError(e));
             }
             // the end-of-cell housekeeping runs whatever the cell did: a failed cell's snippets count too
             try {
@@ -245,7 +251,10 @@ public final class NotebookEngine implements AutoCloseable {
         Throwable textFailure = control.takeValueTextFailure();
         for (SnippetEvent e : events) if (e.causeSnippet() == null) cellSnippetLines.put(e.snippet().id(), line);
         dropTemporaries(events);
-        if (interrupted) return new SnippetResult(null, false, true, interruptedError());
+        if (interrupted) return new SnippetResult(null, false, true, interruptedError(control.takeStoppedWith()));
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) noteUpdate(e, line);
+        }
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;
             Snippet snippet = e.snippet();
@@ -256,10 +265,8 @@ public final class NotebookEngine implements AutoCloseable {
                 return new SnippetResult(null, false, true, runtimeError(e.exception(), snippet, line));
             }
             if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                String missing = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet)
-                        .collect(Collectors.joining(", "));
-                CurrentCell.sink().stderr("note (cell line " + line + "): declared, but it can't be used until "
-                        + missing + " is declared\n");
+                // said at the end of the cell, if still so: a later line of the cell may declare what it misses
+                pendingNotes.add(new PendingNote((jdk.jshell.DeclarationSnippet) snippet, line));
             }
             boolean expression = snippet.kind() == Snippet.Kind.EXPRESSION
                     || (snippet instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
@@ -271,6 +278,72 @@ public final class NotebookEngine implements AutoCloseable {
             return new SnippetResult(null, false, true, null);
         }
         return new SnippetResult(null, false, true, null);
+    }
+
+    /** A declaration that misses something, and the cell line it starts on. */
+    private record PendingNote(jdk.jshell.DeclarationSnippet snippet, int line) {}
+
+    /** The running cell's declarations that missed something when they were evaluated. */
+    private final List<PendingNote> pendingNotes = new ArrayList<>();
+
+    /** Notes on stderr for the cell's declarations that still miss something now that the whole cell ran. */
+    private void sayPendingNotes() {
+        for (PendingNote n : pendingNotes) {
+            Snippet.Status status = shell.status(n.snippet());
+            if (status != Snippet.Status.RECOVERABLE_DEFINED && status != Snippet.Status.RECOVERABLE_NOT_DEFINED) continue;
+            String missing = shell.unresolvedDependencies(n.snippet()).collect(Collectors.joining(", "));
+            CurrentCell.sink().stderr("note (cell line " + n.line() + "): declared, but it can't be used until "
+                    + missing + " is declared\n");
+        }
+        pendingNotes.clear();
+    }
+
+    /**
+     * JShell updates what depends on a redefined declaration without a word: a variable whose class was
+     * declared again keeps its name but loses its value, and one declared with {@code var} may not compile
+     * any more and is gone. The JShell tool says so ("update replaced variable d, reset to null"); a cell
+     * says it on stderr, so the next cell's NullPointerException or "cannot find symbol" is no surprise.
+     */
+    private void noteUpdate(SnippetEvent e, int line) {
+        if (!(e.snippet() instanceof jdk.jshell.DeclarationSnippet updated) || !e.previousStatus().isActive()) return;
+        if (updated instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) return;
+        if (e.status() == Snippet.Status.OVERWRITTEN || e.status() == Snippet.Status.DROPPED) return;
+        String cause = describe(e.causeSnippet());
+        if (e.status() == Snippet.Status.VALID && updated instanceof VarSnippet v) {
+            CurrentCell.sink().stderr("note (cell line " + line + "): " + cause + " was redefined, so variable " + v.name()
+                    + " is reset to " + defaultValue(v.typeName()) + "\n");
+        } else if (e.status() != Snippet.Status.VALID) {
+            String why = shell.diagnostics(updated).filter(Diag::isError).map(d -> diagnosticText(d.getMessage(Locale.ROOT)))
+                    .findFirst().orElseGet(() -> "it needs " + shell.unresolvedDependencies(updated).collect(Collectors.joining(", ")));
+            CurrentCell.sink().stderr("note (cell line " + line + "): " + cause + " was redefined, so " + describe(updated)
+                    + " can no longer be used (" + why + "); declare it again\n");
+        }
+    }
+
+    private static String describe(Snippet snippet) {
+        if (!(snippet instanceof jdk.jshell.DeclarationSnippet d)) return "a declaration";
+        return switch (d.kind()) {
+            case METHOD -> "method " + d.name() + "(" + ((jdk.jshell.MethodSnippet) d).parameterTypes() + ")";
+            case VAR -> "variable " + d.name();
+            case TYPE_DECL -> switch (d.subKind()) {
+                case RECORD_SUBKIND -> "record ";
+                case INTERFACE_SUBKIND -> "interface ";
+                case ENUM_SUBKIND -> "enum ";
+                case ANNOTATION_TYPE_SUBKIND -> "annotation ";
+                default -> "class ";
+            } + d.name();
+            default -> d.name();
+        };
+    }
+
+    private static String defaultValue(String type) {
+        return switch (type) {
+            case "int", "long", "short", "byte" -> "0";
+            case "double", "float" -> "0.0";
+            case "boolean" -> "false";
+            case "char" -> "'\\u0000'";
+            default -> "null";
+        };
     }
 
     /**
@@ -309,7 +382,7 @@ public final class NotebookEngine implements AutoCloseable {
         for (Diag d : diags) {
             int pos = (int) Math.max(0, Math.min(d.getStartPosition(), source.length()));
             int errLine = line + countLines(source, pos);
-            String msg = d.getMessage(Locale.ROOT);
+            String msg = diagnosticText(d.getMessage(Locale.ROOT));
             if (firstMessage == null) {
                 firstMessage = msg;
                 firstErrorLine = errLine;
@@ -324,16 +397,22 @@ public final class NotebookEngine implements AutoCloseable {
         return new CellError("CompilationException", firstMessage, firstErrorLine, trace);
     }
 
+    /** javac's "location: class" names the wrapper a snippet is compiled in, which JShell blanks: the cell has no such class. */
+    private static final Pattern BLANK_LOCATION = Pattern.compile("\\R[ \\t]*location: class[ \\t]*(?=\\R|$)");
+
+    static String diagnosticText(String message) {
+        return message == null ? null : withoutWrapperNames(BLANK_LOCATION.matcher(message).replaceAll(""));
+    }
+
     private CellError runtimeError(JShellException ex, Snippet snippet, int line) {
         String name;
         String message;
         if (ex instanceof EvalException ee) {
-            name = ee.getExceptionClassName();
+            name = withoutWrapperNames(ee.getExceptionClassName());
             message = withoutWrapperNames(ee.getMessage());
         } else if (ex instanceof UnresolvedReferenceException ure) {
             name = "UnresolvedReferenceException";
-            message = ure.getSnippet() + " uses something not yet declared: "
-                    + shell.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", "));
+            message = unresolvedMessage(ure.getSnippet(), shell.unresolvedDependencies(ure.getSnippet()).toList());
         } else {
             name = ex.getClass().getName();
             message = ex.getMessage();
@@ -344,9 +423,19 @@ public final class NotebookEngine implements AutoCloseable {
         return new CellError(name, message, trace.line(), trace.lines());
     }
 
+    /**
+     * What a call into a declaration that still misses something says, naming it as the cell wrote it
+     * ({@code method total(int) can't be used until variable rate is declared}), not as JShell's
+     * snippet prints itself ({@code MethodSnippet:total/(int)int-int total(int n) …}).
+     */
+    static String unresolvedMessage(jdk.jshell.DeclarationSnippet snippet, List<String> missing) {
+        return describe(snippet) + " can't be used until " + (missing.isEmpty() ? "what it uses is" : String.join(", ", missing)
+                + (missing.size() == 1 ? " is" : " are")) + " declared";
+    }
+
     /** The value of a snippet could not be shown: its chart failed to draw, or its {@code toString} threw. */
     private CellError valueError(Throwable failure, Snippet snippet, int line) {
-        String name = failure.getClass().getName();
+        String name = withoutWrapperNames(failure.getClass().getName());
         String message = withoutWrapperNames(failure.getMessage());
         Map<String, Optional<Wrapped>> wrappers = new HashMap<>();
         CellTraceback.Built trace = CellTraceback.ofShowingValue(failure, name + (message == null ? "" : ": " + message),
@@ -415,10 +504,33 @@ public final class NotebookEngine implements AutoCloseable {
     /**
      * Java's helpful NullPointerException names a field with its class: for a notebook variable that is
      * JShell's wrapper ({@code "REPL.$JShell$12.o" is null}) or a fold's holder. The cell knows it as {@code o}.
+     * A class the cell declared is nested in its wrapper ({@code REPL.$JShell$12$Point}): the cell knows it
+     * as {@code Point}, in an exception's name, a ClassCastException's message or an NPE's method.
      */
     static String withoutWrapperNames(String message) {
         return message == null ? null
-                : message.replaceAll("(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")\\.", "");
+                : WRAPPER_PREFIX.matcher(message).replaceAll("");
+    }
+
+    private static final Pattern WRAPPER_PREFIX = Pattern.compile(
+            "(REPL\\.\\$JShell\\$[0-9A-Za-z_]+|" + VariableFolding.HOLDER_NAME.pattern() + ")[.$]");
+
+    /**
+     * An interrupted cell whose code answered the interrupt with an exception of its own says what that
+     * exception says (a training run: "training interrupted after step 40; checkpoint saved: …"); a loop
+     * stopped the hard way, or a sleep or a read cut short, is just "interrupted".
+     */
+    private static CellError interruptedError(Throwable thrown) {
+        // the JDK's own (InterruptedException, InterruptedIOException, a Scanner's "No line found" after its read was
+        // cut) only echo the interrupt; an exception of the cell's or a library's code says something of its own
+        String type = thrown == null ? "" : thrown.getClass().getName();
+        if (thrown == null || thrown instanceof ThreadDeath || type.startsWith("java.") || type.startsWith("javax.")
+                || type.startsWith("jdk.") || type.startsWith("sun.")) {
+            return interruptedError();
+        }
+        String name = withoutWrapperNames(thrown.getClass().getName());
+        String message = withoutWrapperNames(thrown.getMessage());
+        return new CellError(name, message, 0, List.of(name + (message == null ? "" : ": " + message), "(the cell was interrupted)"));
     }
 
     private static CellError interruptedError() {
@@ -429,6 +541,10 @@ public final class NotebookEngine implements AutoCloseable {
     public record Completion(int start, int end, List<String> matches) {}
 
     public Completion complete(String code, int cursor) {
+        cursor = Math.max(0, Math.min(cursor, code.length()));
+        Optional<Completion> magic = Magics.complete(code, cursor);
+        if (magic.isPresent()) return magic.get();
+        code = Magics.blankMagicLines(code);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(code, cursor, anchor);
         List<String> matches = s.stream().map(SourceCodeAnalysis.Suggestion::continuation).distinct()
@@ -438,6 +554,7 @@ public final class NotebookEngine implements AutoCloseable {
 
     /** Signature and javadoc of what is under the cursor, for Shift-Tab in Jupyter. */
     public Optional<String> inspect(String code, int cursor) {
+        code = Magics.blankMagicLines(code);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(code, cursor, true);
         if (docs.isEmpty()) {
             // JShell documents a method once the cursor is past its '(': move there when on its name

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 public final class OutputCapture {
     private static volatile PrintStream consoleOut = System.out;
     private static volatile PrintStream consoleErr = System.err;
+    private static volatile java.io.InputStream consoleIn = System.in;
+    private static java.io.BufferedReader consoleReader;
+    private static CellInput in;
     private static CellStream out;
     private static CellStream err;
     private static PrintStream outPrinter;
@@ -43,6 +46,59 @@ public final class OutputCapture {
         if (System.err != errPrinter) {
             consoleErr = System.err;
             System.setErr(errPrinter);
+        }
+        if (in == null) in = new CellInput();
+        if (System.in != in) {
+            consoleIn = System.in;
+            System.setIn(in);
+        }
+    }
+
+    /** A line of the JVM's own standard input (what System.in was before the cells got theirs); null at its end. */
+    static synchronized String readConsoleLine() throws java.io.IOException {
+        if (consoleReader == null) consoleReader = new java.io.BufferedReader(new java.io.InputStreamReader(consoleIn, StandardCharsets.UTF_8));
+        return consoleReader.readLine();
+    }
+
+    /**
+     * System.in of the cells: when a cell reads and nothing is buffered, the output so far is sent (so a
+     * prompt printed with System.out.print shows first) and the running cell's sink is asked for a line.
+     */
+    private static final class CellInput extends java.io.InputStream {
+        private byte[] line = new byte[0];
+        private int pos;
+
+        @Override
+        public synchronized int read() throws java.io.IOException {
+            if (!fill()) return -1;
+            return line[pos++] & 0xFF;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) throws java.io.IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return 0;
+            if (!fill()) return -1;
+            int n = Math.min(len, line.length - pos);
+            System.arraycopy(line, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public synchronized int available() {
+            return line.length - pos;
+        }
+
+        /** False at the end of input. */
+        private boolean fill() throws java.io.IOException {
+            if (pos < line.length) return true;
+            flush();
+            String text = CurrentCell.sink().readLine("", false);
+            if (text == null) return false;
+            line = (text + "\n").getBytes(StandardCharsets.UTF_8);
+            pos = 0;
+            return true;
         }
     }
 

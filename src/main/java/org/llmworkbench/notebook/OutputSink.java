@@ -18,6 +18,16 @@ public interface OutputSink {
      */
     default void clearOutput(boolean wait) {}
 
+    /**
+     * A line the cell reads from System.in, without its line end; null at the end of input. The kernel
+     * asks the frontend (Jupyter's input_request: a text box under the cell); elsewhere it is a line of
+     * the JVM's own standard input.
+     */
+    default String readLine(String prompt, boolean password) throws java.io.IOException {
+        if (!prompt.isEmpty()) stdout(prompt);
+        return OutputCapture.readConsoleLine();
+    }
+
     /** A sink that prints text forms to the JVM's console; used when no notebook is listening. */
     static OutputSink console() {
         return new OutputSink() {

@@ -21,7 +21,21 @@ public final class Renderer {
 
     private Renderer() {}
 
+    /**
+     * The value as a MIME bundle. The stop button's interrupt may be pending on the cell's thread when it
+     * draws (a training run's live chart, before the run reaches its step boundary), and drawing a chart to
+     * PNG swallowed it, so the run never stopped: it is set aside while drawing and put back after.
+     */
     public static DisplayData render(Object value) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return renderNow(value);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static DisplayData renderNow(Object value) {
         if (value == null) return DisplayData.text("null");
         if (value instanceof DisplayData d) return d;
         if (value instanceof Displayable d) return d.toDisplayData();
@@ -45,10 +59,13 @@ public final class Renderer {
 
     public static DisplayData png(RenderedImage image, String altText) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        boolean interrupted = Thread.interrupted(); // kept for the cell, as in render
         try {
             if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available");
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode image as PNG", e);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
         Map<String, String> data = new LinkedHashMap<>();
         data.put("image/png", Base64.getEncoder().encodeToString(bytes.toByteArray()));

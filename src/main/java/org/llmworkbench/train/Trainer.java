@@ -147,11 +147,13 @@ public final class Trainer<B> {
             Path lastCheckpoint = null;
             TrainingListener.Eval lastEval = null;
             if (step == 0 && config.evalEvery() > 0) {
-                lastEval = evaluate(0, tokens);
-                metrics.addEval(lastEval);
-                bestVal = lastEval.valLoss();
-                TrainingListener.Eval e = lastEval;
-                listeners.forEach(l -> l.onEval(e));
+                lastEval = evaluateUnlessStopped(0, tokens);
+                if (lastEval != null) {
+                    metrics.addEval(lastEval);
+                    bestVal = lastEval.valLoss();
+                    TrainingListener.Eval e = lastEval;
+                    listeners.forEach(l -> l.onEval(e));
+                }
             }
 
             Iterator<B> batches = skipTo(epoch, batchInEpoch);
@@ -197,13 +199,17 @@ public final class Trainer<B> {
                 boolean last = step >= totalSteps || (config.maxTokens() > 0 && tokens >= config.maxTokens());
                 boolean evalNow = (config.evalEvery() > 0 && step % config.evalEvery() == 0) || last;
                 if (evalNow) {
-                    lastEval = evaluate(step, tokens);
-                    metrics.addEval(lastEval);
-                    if (!Double.isNaN(lastEval.valLoss()) && !(lastEval.valLoss() >= bestVal)) bestVal = lastEval.valLoss();
-                    TrainingListener.Eval e = lastEval;
-                    listeners.forEach(l -> l.onEval(e));
+                    TrainingListener.Eval eval = evaluateUnlessStopped(step, tokens);
+                    evalNow = eval != null;
+                    if (eval != null) {
+                        lastEval = eval;
+                        metrics.addEval(lastEval);
+                        if (!Double.isNaN(lastEval.valLoss()) && !(lastEval.valLoss() >= bestVal)) bestVal = lastEval.valLoss();
+                        TrainingListener.Eval e = lastEval;
+                        listeners.forEach(l -> l.onEval(e));
+                    }
                 }
-                if (sampler != null && config.sampleEvery() > 0 && (step % config.sampleEvery() == 0 || last)) {
+                if (sampler != null && config.sampleEvery() > 0 && (step % config.sampleEvery() == 0 || last) && !stopPending()) {
                     String text = sampler.apply(step);
                     long s = step;
                     listeners.forEach(l -> l.onSample(s, text));
@@ -212,6 +218,11 @@ public final class Trainer<B> {
                     double val = evalNow ? lastEval.valLoss() : Double.NaN;
                     lastCheckpoint = save(checkpoints, step, epoch, batchInEpoch, tokens, val, bestVal, optimizer, metrics);
                 }
+            }
+            if (!stopped && stopPending()) {
+                // the last step's evaluation was cut short by a stop: the run still ends as stopped
+                stopped = true;
+                interrupted = Thread.interrupted();
             }
             if (stopped && checkpoints != null && (lastCheckpoint == null || !lastCheckpoint.getFileName().toString()
                     .equals(String.format("step-%08d.json", step)))) {
@@ -270,6 +281,38 @@ public final class Trainer<B> {
         return new TrainingListener.Eval(step, tokens, trainLoss, valLoss);
     }
 
+    /** A stop (an interrupt, {@link #stop()}) is waiting to be honoured. */
+    private boolean stopPending() {
+        return stopRequested || Thread.currentThread().isInterrupted();
+    }
+
+    /** Set while run() evaluates: then a stop abandons the evaluation instead of waiting for all its batches. */
+    private boolean evaluatingInRun;
+
+    /** An evaluation inside run() cut short by a stop. */
+    private static final class EvaluationStopped extends RuntimeException {
+        EvaluationStopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * An evaluation during run(), or null when a stop came before or during it: the stop button
+     * should not wait for a pass over the whole validation set (half a minute on a laptop) whose
+     * numbers nobody will see.
+     */
+    private TrainingListener.Eval evaluateUnlessStopped(long step, long tokens) {
+        if (stopPending()) return null;
+        evaluatingInRun = true;
+        try {
+            return evaluate(step, tokens);
+        } catch (EvaluationStopped e) {
+            return null;
+        } finally {
+            evaluatingInRun = false;
+        }
+    }
+
     private double meanLoss(BatchSource<B> source) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -279,6 +322,7 @@ public final class Trainer<B> {
             double sum = 0;
             int n = 0;
             while (n < limit && it.hasNext()) {
+                if (evaluatingInRun && stopPending()) throw new EvaluationStopped();
                 B batch = it.next();
                 try (NDManager scope = anyParameter().getManager().newSubManager()) {
                     sum += objective.loss(scope, batch, false).getFloat();

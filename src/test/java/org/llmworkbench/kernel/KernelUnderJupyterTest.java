@@ -187,6 +187,36 @@ class KernelUnderJupyterTest {
     }
 
     @Test
+    void aCellReadsSystemInThroughTheFrontendsInputBox() throws Exception {
+        Path script = home.resolve("stdin_check.py");
+        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/stdin_check.py")) {
+            Files.copy(in, script);
+        }
+
+        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home, 240);
+
+        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
+        assertThat(resultLine).as("stdin_check.py printed no RESULT; exit %d, output:%n%s", r.exitCode(), r.output()).isNotNull();
+        JsonNode seen = JSON.readTree(resultLine.substring("RESULT ".length()));
+        assertThat(seen.path("timeout").asBoolean()).as(r.output()).isFalse();
+
+        assertThat(seen.path("requests").toString()).isEqualTo(
+                "[{\"type\":\"input_request\",\"prompt\":\"\",\"parent_is_cell\":true},"
+                + "{\"type\":\"input_request\",\"prompt\":\"\",\"parent_is_cell\":true}]");
+        assertThat(seen.path("read").path("status").asText()).isEqualTo("ok");
+        assertThat(seen.path("read").path("stdout").asText()).as("the prompt shows before the input box").isEqualTo("name? ");
+        assertThat(seen.path("read").path("result").asText()).isEqualTo("\"hi Ada x3\"");
+
+        assertThat(seen.path("interrupted").path("error").asText()).isEqualTo("InterruptedException");
+        assertThat(seen.path("interrupt_seconds").asDouble()).isLessThan(1.0);
+        assertThat(seen.path("after_interrupt").path("result").asText()).isEqualTo("\"still here\"");
+
+        assertThat(seen.path("no_stdin").path("status").asText()).isEqualTo("ok");
+        assertThat(seen.path("no_stdin").path("result").asText()).as("readLine at the end of input").isEqualTo("null");
+        assertThat(seen.path("no_stdin").path("stderr").asText()).contains("does not take input (allow_stdin is false)");
+    }
+
+    @Test
     void everyNotebookRunnerInjectsSmokeParametersAndRejectsNotebooksWithoutAParametersCell() throws Throwable {
         Path project = Files.createDirectories(home.resolve("project"));
         Path notebooks = Files.createDirectories(project.resolve("notebooks"));

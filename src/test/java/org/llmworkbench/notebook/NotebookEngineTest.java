@@ -124,6 +124,81 @@ class NotebookEngineTest {
     }
 
     @Test
+    void classesTheCellDeclaredKeepTheirOwnNamesInErrors() {
+        RecordingSink s = new RecordingSink();
+        CellResult own = run("class BadInput extends RuntimeException { BadInput(String m) { super(m); } }\n"
+                + "throw new BadInput(\"no tokens\");", s);
+        assertThat(own.error().name()).isEqualTo("BadInput");
+        assertThat(own.error().traceback().get(0)).isEqualTo("BadInput: no tokens");
+
+        CellResult cast = run("class Apple {}\nclass Pear {}\nObject fruit = new Apple();\nPear p = (Pear) fruit;", s);
+        assertThat(cast.error().message()).startsWith("class Apple cannot be cast to class Pear (Apple and Pear are")
+                .doesNotContain("JShell");
+
+        CellResult npe = run("class Counter { int get() { return 1; } }\nCounter none = null;\nnone.get()", s);
+        assertThat(npe.error().message()).isEqualTo("Cannot invoke \"Counter.get()\" because \"none\" is null");
+
+        CellResult caused = run("throw new IllegalStateException(\"outer\", new BadInput(\"inner\"));", s);
+        assertThat(caused.error().traceback()).contains("Caused by: BadInput: inner");
+    }
+
+    @Test
+    void framesOfLambdasAndAnonymousClassesSayWhatTheyAre() {
+        RecordingSink s = new RecordingSink();
+        CellResult lambda = run("Runnable fail = () -> { throw new IllegalStateException(\"in lambda\"); };\nfail.run();", s);
+        assertThat(lambda.error().traceback()).containsExactly("java.lang.IllegalStateException: in lambda",
+                "    at cell line 1 (in a lambda)", "    at cell line 2");
+        CellResult anonymous = run("new Object() { void g() { throw new IllegalStateException(\"anon\"); } }.g();", s);
+        assertThat(anonymous.error().traceback()).contains("    at cell line 1 (in (anonymous class).g)");
+        assertThat(CellTraceback.frameLabel("Tok", "lambda$encode$2")).isEqualTo("a lambda in Tok.encode");
+        assertThat(CellTraceback.frameLabel("", "lambda$do_it$$0")).isEqualTo("a lambda");
+        assertThat(CellTraceback.frameLabel("Outer$1", "run")).isEqualTo("Outer.(anonymous class).run");
+        assertThat(CellTraceback.frameLabel("Outer$In", "f")).isEqualTo("Outer$In.f");
+    }
+
+    @Test
+    void compileErrorsDoNotNameJShellsBlankWrapperClass() {
+        RecordingSink s = new RecordingSink();
+        CellResult r = run("int total = undefinedCount + 1;", s);
+        assertThat(r.error().message()).isEqualTo("cannot find symbol\n  symbol:   variable undefinedCount");
+        assertThat(String.join("\n", r.error().traceback())).doesNotContain("location");
+    }
+
+    @Test
+    void callingADeclarationThatStillMissesSomethingNamesItAsWritten() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("int withRate(int n) { return n * pendingRate; }", s).isOk()).isTrue();
+        CellResult r = run("withRate(2)", s);
+        assertThat(r.error().name()).isEqualTo("UnresolvedReferenceException");
+        assertThat(r.error().message()).isEqualTo("method withRate(int) can't be used until variable pendingRate is declared");
+        assertThat(run("int pendingRate = 3;\nwithRate(2)", s).value().plainText()).isEqualTo("6");
+    }
+
+    @Test
+    void redefiningAClassSaysWhichVariablesItResetOrBroke() {
+        RecordingSink s = new RecordingSink();
+        run("class Vocab { int size() { return 1; } }", s);
+        run("Vocab typed = new Vocab();\nvar inferred = new Vocab();\nint unrelated = 7;", s);
+        RecordingSink again = new RecordingSink();
+        assertThat(run("int pad = 0;\nclass Vocab { int size() { return 2; } }", again).isOk()).isTrue();
+        assertThat(again.err.toString()).isEqualTo(
+                "note (cell line 2): class Vocab was redefined, so variable typed is reset to null\n"
+                + "note (cell line 2): class Vocab was redefined, so variable inferred can no longer be used"
+                + " (incompatible types: Vocab cannot be converted to Vocab); declare it again\n");
+        assertThat(run("unrelated", s).value().plainText()).isEqualTo("7");
+    }
+
+    @Test
+    void aForwardReferenceTheSameCellResolvesGetsNoNote() {
+        RecordingSink s = new RecordingSink();
+        assertThat(run("sealed interface Shape permits Square {}\nfinal class Square implements Shape {}", s).isOk()).isTrue();
+        assertThat(s.err.toString()).isEmpty();
+        RecordingSink still = new RecordingSink();
+        assertThat(run("double area() { return side * side; }\nint other = 1;", still).isOk()).isTrue();
+        assertThat(still.err.toString()).isEqualTo("note (cell line 1): declared, but it can't be used until variable side is declared\n");
+    }
+
+    @Test
     void exceptionInsideAMultiLineMethodPointsAtItsLine() {
         RecordingSink s = new RecordingSink();
         CellResult r = run("int x = 0;\nfor (int i = 0; i < 3; i++) {\n  x += i;\n  if (i == 2) {\n    throw new RuntimeException(\"at i=\" + i);\n  }\n}", s);
@@ -284,6 +359,22 @@ class NotebookEngineTest {
     }
 
     @Test
+    void anInterruptedCellShowsWhatItsCodeSaidWhenItStopped() throws Exception {
+        MarkerSink s = new MarkerSink("waiting");
+        Thread stopper = interruptWhenPrinted(s);
+        // one snippet, so the interrupt lands in the sleep, not between two snippets
+        run("class StoppedEarly extends RuntimeException { StoppedEarly(String m) { super(m); } }", s);
+        CellResult r = run("try {\n  System.out.println(\"waiting\");\n  Thread.sleep(60_000);\n} catch (InterruptedException e) {\n"
+                + "  throw new StoppedEarly(\"stopped after step 3; checkpoint saved: run/step-3.json\");\n}", s);
+        stopper.join();
+        assertThat(r.error().name()).isEqualTo("StoppedEarly");
+        assertThat(r.error().message()).isEqualTo("stopped after step 3; checkpoint saved: run/step-3.json");
+        assertThat(r.error().traceback()).containsExactly(
+                "StoppedEarly: stopped after step 3; checkpoint saved: run/step-3.json", "(the cell was interrupted)");
+        assertThat(run("1 + 1", s).value().plainText()).isEqualTo("2");
+    }
+
+    @Test
     void djlCellsDoNotRecordGradientsUnlessACollectorIsOpen() {
         RecordingSink s = new RecordingSink();
         assertThat(run("1", s).isOk()).isTrue(); // the cell thread exists before the engine loads
@@ -346,6 +437,34 @@ class NotebookEngineTest {
         assertThat(engine.inspect("Math.max(1, 2)", 7)).get().asString().contains("max(");
         assertThat(engine.isComplete("int z = 1;")).isEqualTo("complete");
         assertThat(engine.isComplete("for (int i = 0; i < 3; i++) {")).isEqualTo("incomplete");
+    }
+
+    @Test
+    void completionKnowsMagicsAndTheirFiles(@TempDir Path dir) throws Exception {
+        NotebookEngine.Completion name = engine.complete("%ma", 3);
+        assertThat(name.matches()).containsExactly("%maven");
+        assertThat(name.start()).isZero();
+        assertThat(engine.complete("%%t", 3).matches()).containsExactly("%%time");
+        assertThat(engine.complete("int a = 1;\n%%t", 15).matches()).as("a cell magic only heads a cell").isEmpty();
+        assertThat(engine.complete("%", 1).matches()).as("magics, not every Java type").containsExactly(
+                "%%time", "%%html", "%%markdown", "%classpath", "%jars", "%maven", "%load", "%time", "%lsmagic");
+
+        Files.writeString(dir.resolve("helpers.jsh"), "int one() { return 1; }");
+        Files.createDirectories(dir.resolve("lib"));
+        String typed = "%load " + dir + "/h";
+        NotebookEngine.Completion file = engine.complete(typed, typed.length());
+        assertThat(file.matches()).containsExactly(dir + "/helpers.jsh");
+        assertThat(file.start()).isEqualTo(6);
+        String folder = "%jars " + dir + "/l";
+        assertThat(engine.complete(folder, folder.length()).matches()).containsExactly(dir + "/lib/");
+
+        // the Java below a magic line still completes, and %time's argument is Java
+        RecordingSink s = new RecordingSink();
+        run("String afterMagic = \"x\";", s);
+        String cell = "%%time\nafterMagic.toUpp";
+        assertThat(engine.complete(cell, cell.length()).matches()).contains("toUpperCase(");
+        assertThat(engine.complete("%time afterMagic.toLow", 22).matches()).contains("toLowerCase(");
+        assertThat(engine.inspect("%%time\nMath.max", 15)).get().asString().contains("Math.max(int a, int b)");
     }
 
     @Test

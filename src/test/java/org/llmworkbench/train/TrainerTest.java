@@ -10,6 +10,7 @@ import org.llmworkbench.model.GptModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -166,6 +167,60 @@ class TrainerTest {
                     .hasMessageContaining("after step 3").hasMessageContaining("step-00000003.json");
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
             assertThat(Checkpoints.read(dir.resolve("checkpoints/step-00000003.json")).step()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aStopDoesNotWaitForAnEvaluationNobodyWillSee(@TempDir Path dir) throws IOException {
+        try (GptModel model = GptModel.create(TINY, 5)) {
+            List<Long> evaluated = new ArrayList<>();
+            List<Long> sampled = new ArrayList<>();
+            Trainer<org.llmworkbench.data.Batch> trainer = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
+                            loader(corpus(900), 3), config().checkpointEvery(0).sampleEvery(4).build())
+                    .validation(loader(corpus(300), 4))
+                    .runDir(dir)
+                    .sampler(step -> "sample")
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onStep(Step step) {
+                            if (step.step() == 4) Thread.currentThread().interrupt(); // the stop button, just before step 4's evaluation
+                        }
+
+                        @Override
+                        public void onEval(Eval eval) {
+                            evaluated.add(eval.step());
+                        }
+
+                        @Override
+                        public void onSample(long step, String text) {
+                            sampled.add(step);
+                        }
+                    }).build();
+            assertThatThrownBy(trainer::run).isInstanceOf(TrainingInterruptedException.class)
+                    .hasMessageContaining("after step 4").hasMessageContaining("step-00000004.json");
+            assertThat(evaluated).as("step 0 evaluated; step 4's evaluation skipped").containsExactly(0L);
+            assertThat(sampled).isEmpty();
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        }
+    }
+
+    @Test
+    void aStopBeforeTheFirstStepSkipsTheOpeningEvaluation() {
+        try (GptModel model = GptModel.create(TINY, 5)) {
+            List<Long> evaluated = new ArrayList<>();
+            Trainer<org.llmworkbench.data.Batch> trainer = Trainer.builder(model.parameters(), new LanguageModelObjective(model),
+                            loader(corpus(900), 3), config().checkpointEvery(0).build())
+                    .validation(loader(corpus(300), 4))
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onEval(Eval eval) {
+                            evaluated.add(eval.step());
+                        }
+                    }).build();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(trainer::run).isInstanceOf(TrainingInterruptedException.class).hasMessageContaining("after step 0");
+            assertThat(evaluated).isEmpty();
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
         }
     }
 
