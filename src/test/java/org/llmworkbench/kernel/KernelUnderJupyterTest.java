@@ -216,6 +216,31 @@ class KernelUnderJupyterTest {
         assertThat(seen.path("no_stdin").path("stderr").asText()).contains("does not take input (allow_stdin is false)");
     }
 
+    /** README: "In a notebook, the stop button does the same" as Ctrl-C: the run stops at the next step with a checkpoint. */
+    @Test
+    void theStopButtonEndsATrainingRunAtTheNextStepAndNamesItsCheckpoint() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.llmworkbench.datasets.Datasets.dataDir() != null, "needs the datasets");
+        Path script = home.resolve("stop_training_check.py");
+        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/stop_training_check.py")) {
+            Files.copy(in, script);
+        }
+
+        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home, 400);
+
+        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
+        assertThat(resultLine).as("stop_training_check.py printed no RESULT; exit %d, output:%n%s", r.exitCode(), r.output()).isNotNull();
+        JsonNode seen = JSON.readTree(resultLine.substring("RESULT ".length()));
+        assertThat(seen.has("exception")).as(seen.toString()).isFalse();
+        assertThat(seen.path("timeout").asBoolean()).as(seen.toString()).isFalse();
+        assertThat(seen.path("display_updates").asInt()).as("the live chart was drawn while it trained").isPositive();
+        assertThat(seen.path("error").path("ename").asText()).isEqualTo("org.llmworkbench.train.TrainingInterruptedException");
+        assertThat(seen.path("error").path("evalue").asText()).contains("training interrupted after step ").contains("checkpoint saved: ");
+        int stoppedAt = Integer.parseInt(seen.path("last_step").asText().split(" ")[1]);
+        assertThat(stoppedAt).as(seen.toString()).isBetween(3, 10);
+        assertThat(seen.path("stop_seconds").asDouble()).as(seen.toString()).isLessThan(30);
+        assertThat(seen.path("after").asText()).as("the kernel still runs cells").isEqualTo("2");
+    }
+
     @Test
     void everyNotebookRunnerInjectsSmokeParametersAndRejectsNotebooksWithoutAParametersCell() throws Throwable {
         Path project = Files.createDirectories(home.resolve("project"));

@@ -306,6 +306,30 @@ class NotebookEngineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void theStopButtonEndsALiveTrainingRunAtTheNextStepWithACheckpoint() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.llmworkbench.datasets.Datasets.dataDir() != null, "needs the datasets");
+        MarkerSink s = new MarkerSink("step 3 of");
+        Thread stopper = interruptWhenPrinted(s);
+        long t0 = System.nanoTime();
+        CellResult r = run("""
+                var run = org.llmworkbench.train.Pretraining.prepare("verdict-workshop");
+                var model = run.newModel();
+                var dir = java.nio.file.Files.createTempDirectory("stop-test");
+                org.llmworkbench.train.TrainingListener printer = new org.llmworkbench.train.TrainingListener() {
+                    public void onStep(org.llmworkbench.train.TrainingListener.Step st) { System.out.println("step " + st.step() + " of " + st.totalSteps()); }
+                };
+                run.trainer(model, dir, null, org.llmworkbench.notebook.LiveTraining.show(), printer).run();
+                """, s);
+        stopper.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.error().message()).as(r.error().toString()).contains("interrupted after step").contains("checkpoint");
+        assertThat(s.out.toString()).doesNotContain("step 12 of");
+        assertThat(seconds).isLessThan(120);
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(120)
     void anInterruptBetweenTwoSnippetsStopsTheRestOfTheCell() throws Exception {
         // The kernel's case: the client sees the first snippet's output and interrupts while the next
