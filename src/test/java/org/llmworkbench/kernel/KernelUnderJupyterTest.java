@@ -116,16 +116,9 @@ class KernelUnderJupyterTest {
 
     @Test
     void protocolRoundTripsWithJupyterClient() throws Exception {
-        Path script = home.resolve("protocol_check.py");
-        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/protocol_check.py")) {
-            Files.copy(in, script);
-        }
-
-        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home, 240);
-
-        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
-        assertThat(resultLine).as("protocol_check.py printed no RESULT; exit %d, output:%n%s", r.exitCode(), r.output()).isNotNull();
-        JsonNode seen = JSON.readTree(resultLine.substring("RESULT ".length()));
+        ScriptRun run = runScript("protocol_check", 240);
+        Jupyter.Outcome r = run.outcome();
+        JsonNode seen = run.seen();
 
         assertThat(seen.path("kernel_info").path("language").asText()).isEqualTo("java");
         assertThat(seen.path("kernel_info").path("version").asText()).isEqualTo("17");
@@ -188,16 +181,9 @@ class KernelUnderJupyterTest {
 
     @Test
     void aCellReadsSystemInThroughTheFrontendsInputBox() throws Exception {
-        Path script = home.resolve("stdin_check.py");
-        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/stdin_check.py")) {
-            Files.copy(in, script);
-        }
-
-        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home, 240);
-
-        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
-        assertThat(resultLine).as("stdin_check.py printed no RESULT; exit %d, output:%n%s", r.exitCode(), r.output()).isNotNull();
-        JsonNode seen = JSON.readTree(resultLine.substring("RESULT ".length()));
+        ScriptRun run = runScript("stdin_check", 240);
+        Jupyter.Outcome r = run.outcome();
+        JsonNode seen = run.seen();
         assertThat(seen.path("timeout").asBoolean()).as(r.output()).isFalse();
 
         assertThat(seen.path("requests").toString()).isEqualTo(
@@ -220,16 +206,9 @@ class KernelUnderJupyterTest {
     @Test
     void theStopButtonEndsATrainingRunAtTheNextStepAndNamesItsCheckpoint() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(org.llmworkbench.datasets.Datasets.dataDir() != null, "needs the datasets");
-        Path script = home.resolve("stop_training_check.py");
-        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/stop_training_check.py")) {
-            Files.copy(in, script);
-        }
-
-        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home, 400);
-
-        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
-        assertThat(resultLine).as("stop_training_check.py printed no RESULT; exit %d, output:%n%s", r.exitCode(), r.output()).isNotNull();
-        JsonNode seen = JSON.readTree(resultLine.substring("RESULT ".length()));
+        ScriptRun run = runScript("stop_training_check", 400);
+        Jupyter.Outcome r = run.outcome();
+        JsonNode seen = run.seen();
         assertThat(seen.has("exception")).as(seen.toString()).isFalse();
         assertThat(seen.path("timeout").asBoolean()).as(seen.toString()).isFalse();
         assertThat(seen.path("display_updates").asInt()).as("the live chart was drawn while it trained").isPositive();
@@ -274,4 +253,22 @@ class KernelUnderJupyterTest {
         }
         return node.asText();
     }
+
+    /**
+     * Runs one of the test's jupyter_client scripts (src/test/resources/jupyter) against the kernel
+     * installed for the test; what it saw is the JSON after its {@code RESULT } line.
+     */
+    private static ScriptRun runScript(String name, int timeoutSeconds) throws Exception {
+        Path script = home.resolve(name + ".py");
+        try (InputStream in = KernelUnderJupyterTest.class.getResourceAsStream("/jupyter/" + name + ".py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Jupyter.Outcome r = jupyter.run(List.of(Jupyter.PYTHON.toString(), script.toString(), KernelSpec.DEFAULT_NAME), home,
+                timeoutSeconds);
+        String resultLine = r.output().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
+        assertThat(resultLine).as("%s.py printed no RESULT; exit %d, output:%n%s", name, r.exitCode(), r.output()).isNotNull();
+        return new ScriptRun(JSON.readTree(resultLine.substring("RESULT ".length())), r);
+    }
+
+    private record ScriptRun(JsonNode seen, Jupyter.Outcome outcome) {}
 }
