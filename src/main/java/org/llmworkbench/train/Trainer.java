@@ -158,7 +158,7 @@ public final class Trainer<B> {
 
             Iterator<B> batches = skipTo(epoch, batchInEpoch);
             while (step < totalSteps && (config.maxTokens() == 0 || tokens < config.maxTokens())) {
-                if (stopRequested || Thread.currentThread().isInterrupted()) {
+                if (stopPending()) {
                     stopped = true;
                     interrupted = Thread.interrupted();
                     break;
