@@ -12,12 +12,20 @@ import org.llmworkbench.data.InstructionPrompts.Format;
 import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.text.Tokenizer;
+import org.llmworkbench.train.BaseModels;
 import org.llmworkbench.train.LanguageModelObjective;
+import org.llmworkbench.train.ModelRecipe;
 import org.llmworkbench.train.TrainResult;
+import org.llmworkbench.train.TrainedModel;
 import org.llmworkbench.train.Trainer;
 import org.llmworkbench.train.TrainingListener;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -175,20 +183,51 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
     }
 
     /**
-     * The instruction-tuned model saved in {@code dir}, or, when there is none yet, {@code base} tuned
-     * with these settings and saved there: how the DPO notebook gets its starting point.
+     * What decides the tuned weights: these settings, the trainer's configuration they make (optimizer,
+     * decay policy, schedule), the base model's weights (their sha256) and the library version.
      */
-    public InstructionModel loadOrTune(Path dir, String base, java.io.PrintStream log) throws java.io.IOException {
-        if (java.nio.file.Files.isRegularFile(dir.resolve(InstructionModel.INFO_FILE))) {
-            InstructionModel m = InstructionModel.load(dir, null, 0.0);
-            log.println("instruction-tuned model: " + m.name() + " from " + dir);
-            return m;
-        }
-        log.println("instruction-tuned model: none in " + dir + " yet; tuning " + base + " with preset " + name);
-        try (org.llmworkbench.train.TrainedModel start = org.llmworkbench.train.BaseModels.load(base, log)) {
+    public ModelRecipe recipe(GptModel base) {
+        return ModelRecipe.of("instruction-tuning").with("settings", this).with("train", schedule.trainConfig().build())
+                .with("base weights sha256", ModelRecipe.weightsSha256(base));
+    }
+
+    /**
+     * The metadata to save a tuned model with, so that {@link #loadOrTune} can tell whether it fits:
+     * the base model's name, the preset, the validation loss and the {@link #recipe}.
+     */
+    public Map<String, Object> savedInfo(TrainedModel base, Result result) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("base", base.source());
+        info.put("preset", name);
+        info.put("val_loss", result.valLoss());
+        info.put(ModelRecipe.FIELD, recipe(base.model()).entries());
+        return info;
+    }
+
+    /**
+     * The instruction-tuned model saved in {@code dir} when it was tuned with this recipe from this
+     * base; otherwise (none there, or tuned with other settings, another base or another version)
+     * {@code base} tuned with these settings and saved there: how the DPO notebook gets its starting
+     * point. The log says which it was, and why a saved model was not used.
+     */
+    public InstructionModel loadOrTune(Path dir, String base, PrintStream log) throws IOException {
+        try (TrainedModel start = BaseModels.load(base, log)) {
+            ModelRecipe wanted = recipe(start.model());
+            if (Files.isRegularFile(dir.resolve(InstructionModel.INFO_FILE))) {
+                String mismatch = wanted.mismatch(dir);
+                if (mismatch.isEmpty()) {
+                    InstructionModel m = InstructionModel.load(dir, null, 0.0);
+                    log.println("instruction-tuned model: " + m.name() + " from " + dir);
+                    return m;
+                }
+                log.println("instruction-tuned model in " + dir + " does not fit: " + mismatch + "; tuning " + base
+                        + " again with preset " + name);
+            } else {
+                log.println("instruction-tuned model: none in " + dir + " yet; tuning " + base + " with preset " + name);
+            }
             Result r = run(start.model(), start.tokenizer(), base, InstructionData.split(InstructionData.load()),
                     null, List.of());
-            r.tuned().save(dir, java.util.Map.of("base", start.source(), "preset", name, "val_loss", r.valLoss()));
+            r.tuned().save(dir, savedInfo(start, r));
             log.printf("validation loss %.3f -> %.3f; saved to %s%n", r.baseValLoss(), r.valLoss(), dir);
             return r.tuned();
         }

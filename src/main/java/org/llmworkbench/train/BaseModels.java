@@ -84,11 +84,28 @@ public final class BaseModels {
         return Datasets.cacheDir().resolve("models").resolve(name);
     }
 
+    /**
+     * What decides {@code workshop-base}'s weights: the preset (shape, data, tokenizer, batching,
+     * schedule, seed), the data's sha256 from the manifest and the library version.
+     */
+    public static ModelRecipe recipe(String name) {
+        PretrainPreset preset = PretrainPreset.named(name);
+        ModelRecipe r = ModelRecipe.of("pretraining").with("preset", preset);
+        for (String d : preset.datasets()) {
+            r = r.with("data " + d, Datasets.manifest().contains(d) ? Datasets.manifest().entry(d).sha256() : d);
+        }
+        return r;
+    }
+
     private static synchronized TrainedModel workshopBase(String name, PrintStream log) throws IOException {
         PretrainPreset preset = PretrainPreset.named(name);
         Path dir = cached(name);
-        if (!Files.isRegularFile(dir.resolve(HfGpt2Layout.WEIGHTS_FILE))) {
-            log.println("base model: " + name + " is not in " + dir + " yet: pretraining it now (" + preset.description() + ")");
+        ModelRecipe recipe = recipe(name);
+        boolean present = Files.isRegularFile(dir.resolve(HfGpt2Layout.WEIGHTS_FILE));
+        String mismatch = present ? recipe.mismatch(dir) : "";
+        if (!present || !mismatch.isEmpty()) {
+            log.println("base model: " + name + (present ? " in " + dir + " does not fit: " + mismatch + "; pretraining it again"
+                    : " is not in " + dir + " yet: pretraining it now") + " (" + preset.description() + ")");
             Pretraining run = Pretraining.prepare(preset);
             try (GptModel model = run.newModel()) {
                 TrainResult r = run.trainer(model, null, null).run();
@@ -98,6 +115,7 @@ public final class BaseModels {
                 extra.put("preset", name).put("steps", r.steps()).put("tokens", r.tokens())
                         .put("train_loss", r.trainLoss()).put("val_loss", r.valLoss()).put("wall_seconds", r.wallSeconds());
                 extra.set("data", run.meta().get("datasets"));
+                extra.set(ModelRecipe.FIELD, recipe.toJson());
                 new TrainedModel(model, run.tokenizer(), "workshop-base pretrained by llm-workbench").saveHuggingFace(dir, extra);
             }
         }

@@ -15,6 +15,7 @@ import org.llmworkbench.model.GenerationConfig;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
 import org.llmworkbench.text.BpeTokenizer;
+import org.llmworkbench.train.ModelRecipe;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +69,52 @@ class InstructionTuningTest {
                     assertThat(loaded.format()).isEqualTo(Format.ALPACA);
                 }
             }
+        }
+    }
+
+    @Test
+    void aCachedTunedModelIsReusedOnlyWhenItsRecipeIsTheOneAskedFor(@TempDir Path cache) throws IOException {
+        String old = System.getProperty("workbench.cache.dir");
+        System.setProperty("workbench.cache.dir", cache.toString());
+        try {
+            Path dir = InstructionTuning.cachedModelDir("workshop-base-smoke");
+            InstructionTuning eight = InstructionTuning.workshop().withTrainLimit(8).withBatchSize(4).withEpochs(1).withEval(0, 0);
+            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            float[] first;
+            try (InstructionModel m = eight.loadOrTune(dir, "workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("none in " + dir + " yet; tuning workshop-base-smoke");
+                first = m.model().parameters().get("tok_emb.weight").toFloatArray();
+            }
+            ModelRecipe recorded = ModelRecipe.recorded(dir).orElseThrow();
+            assertThat(recorded.entries()).containsKeys("kind", "llm-workbench", "settings", "train", "base weights sha256");
+            assertThat(recorded.entries().get("settings")).contains("trainLimit=8");
+            assertThat(recorded.entries().get("train")).contains("weightDecay=0.1, decay=ALL"); // decays every parameter, as the book
+
+            log.reset();
+            try (InstructionModel m = eight.loadOrTune(dir, "workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("instruction-tuned model: workshop-base-smoke+instruct-workshop from " + dir)
+                        .doesNotContain("tuning");
+                assertThat(java.util.Arrays.equals(m.model().parameters().get("tok_emb.weight").toFloatArray(), first)).isTrue();
+            }
+
+            // other settings: tuned again, and the log names what differs
+            log.reset();
+            InstructionTuning twelve = eight.withTrainLimit(12);
+            try (InstructionModel m = twelve.loadOrTune(dir, "workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("does not fit: it was trained with another recipe (settings: ")
+                        .contains("trainLimit=8").contains("trainLimit=12").contains("tuning workshop-base-smoke again");
+            }
+            assertThat(ModelRecipe.recorded(dir).orElseThrow().entries().get("settings")).contains("trainLimit=12");
+
+            // a model saved before recipes were recorded is not trusted either
+            String json = Files.readString(dir.resolve("workbench.json"));
+            Files.writeString(dir.resolve("workbench.json"), json.replace("\"recipe\"", "\"no_recipe\""));
+            log.reset();
+            try (InstructionModel m = twelve.loadOrTune(dir, "workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("does not fit: it records no recipe");
+            }
+        } finally {
+            if (old == null) System.clearProperty("workbench.cache.dir"); else System.setProperty("workbench.cache.dir", old);
         }
     }
 

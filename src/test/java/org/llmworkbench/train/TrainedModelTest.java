@@ -169,6 +169,19 @@ class TrainedModelTest {
             try (TrainedModel second = BaseModels.load("workshop-base-smoke", new java.io.PrintStream(log, true))) {
                 assertThat(log.toString()).doesNotContain("pretraining it now").contains("from " + cache);
             }
+            // the cached model records its recipe; one trained with another recipe is trained again, not reused
+            Path dir = BaseModels.cached("workshop-base-smoke");
+            assertThat(ModelRecipe.recorded(dir)).contains(BaseModels.recipe("workshop-base-smoke"));
+            Path info = dir.resolve("workbench.json");
+            String json = Files.readString(info);
+            assertThat(json).contains("\"llm-workbench\" : \"");
+            Files.writeString(info, json.replace("\"llm-workbench\" : \"", "\"llm-workbench\" : \"old-"));
+            log.reset();
+            try (TrainedModel third = BaseModels.load("workshop-base-smoke", new java.io.PrintStream(log, true))) {
+                assertThat(log.toString()).contains("does not fit: it was trained with another recipe (llm-workbench: old-")
+                        .contains("pretraining it again");
+            }
+            assertThat(ModelRecipe.recorded(dir)).contains(BaseModels.recipe("workshop-base-smoke"));
             // no GPT-2 weights in the data dir and downloads off: the fallback says so
             log.reset();
             assertThat(Files.exists(org.llmworkbench.datasets.Datasets.dataDir() == null ? cache.resolve("none")
