@@ -1,5 +1,6 @@
 package org.llmworkbench.finetune;
 
+import org.llmworkbench.model.TensorMemory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -104,8 +105,9 @@ public final class DpoObjective implements Objective<PreferenceCollate.Batch> {
      */
     public static NDArray dpoLoss(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen,
                                   NDArray referenceRejected, double beta) {
-        NDArray x = policyChosen.sub(policyRejected).sub(referenceChosen.sub(referenceRejected)).mul(beta);
-        return x.neg().maximum(0f).add(x.abs().neg().exp().add(1f).log());
+        NDManager m = policyChosen.getManager();
+        NDArray x = policyChosen.sub(policyRejected).sub(referenceChosen.sub(referenceRejected)).mul(TensorMemory.scalar(m, beta));
+        return x.neg().maximum(TensorMemory.scalar(m, 0)).add(x.abs().neg().exp().add(1f).log());
     }
 
     /**
@@ -123,7 +125,7 @@ public final class DpoObjective implements Objective<PreferenceCollate.Batch> {
         NDArray logProbs = logits.get(new NDIndex(":, :{}, :", tokens - 1)).logSoftmax(-1);
         NDArray picked = logProbs.gather(labels.expandDims(-1), 2).squeeze(-1);
         NDArray m = mask.get(new NDIndex(":, 1:")).toType(DataType.FLOAT32, false);
-        return picked.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1f));
+        return picked.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(TensorMemory.scalar(m.getManager(), 1)));
     }
 
     /** Mean loss, rewards, margin and preference accuracy over batches of a source, without gradients or dropout. */

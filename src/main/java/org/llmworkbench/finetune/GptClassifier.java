@@ -1,5 +1,6 @@
 package org.llmworkbench.finetune;
 
+import org.llmworkbench.model.TensorMemory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -283,7 +284,7 @@ public final class GptClassifier implements AutoCloseable {
     }
 
     private NDArray parameter(String name, float[] values, long... shape) {
-        NDArray p = model.manager().create(values, new Shape(shape));
+        NDArray p = TensorMemory.owned(model.manager().create(values, new Shape(shape))); // libtorch's memory, not a Java buffer
         p.setName(name);
         p.setRequiresGradient(true);
         return p;

@@ -23,8 +23,8 @@ public final class Gelu {
 
     Gelu(NDManager manager, GptConfig.Activation activation) {
         exact = activation == GptConfig.Activation.GELU;
-        a = manager.create((float) (2 * Math.sqrt(2.0 / Math.PI)));
-        b = manager.create((float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715));
+        a = TensorMemory.owned(manager.create((float) (2 * Math.sqrt(2.0 / Math.PI))));
+        b = TensorMemory.owned(manager.create((float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715)));
     }
 
     public NDArray forward(NDArray x) {

@@ -39,7 +39,7 @@ public final class GptAttention {
             k = cache.appendKeys(k);
             v = cache.appendValues(v);
         }
-        NDArray scores = q.mul(1.0 / Math.sqrt(headDim)).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = q.mul(TensorMemory.scalar(q.getManager(), 1.0 / Math.sqrt(headDim))).matMul(k.transpose(0, 1, 3, 2));
         if (causalMask != null) {
             scores = scores.add(causalMask);
         }

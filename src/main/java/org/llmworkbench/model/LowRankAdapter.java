@@ -26,7 +26,7 @@ public record LowRankAdapter(NDArray a, NDArray b, double scale) {
     /** {@code scale · (x A^T) B^T}: two thin matmuls instead of one full-size one. */
     public NDArray forward(NDArray x) {
         NDArray down = Linear.linear(x, a, null).singletonOrThrow();
-        return Linear.linear(down, b, null).singletonOrThrow().mul(scale);
+        return Linear.linear(down, b, null).singletonOrThrow().mul(TensorMemory.scalar(down.getManager(), scale));
     }
 
     public long parameterCount() {

@@ -78,4 +78,74 @@ public final class TensorMemory {
                     + " (" + target.getShape().size() + " values)");
         }
     }
+
+    /**
+     * Whether {@code array}'s memory is a Java direct buffer rather than libtorch's own. DJL makes a
+     * CPU array from Java data ({@code manager.create(float[])}, {@code create(long[], shape)}, ...)
+     * with {@code from_blob} over a direct buffer that only the Java array object keeps alive: once the
+     * array is closed, the buffer may be garbage-collected and its memory reused, even while libtorch
+     * still holds the tensor (autograd saves token ids for the embedding's backward, one-hot targets
+     * and masks for a product's). True also when DJL's field cannot be read, so callers stay safe.
+     */
+    public static boolean javaBacked(NDArray array) {
+        if (!(array instanceof PtNDArray)) return false;
+        java.lang.reflect.Field f = DATA_REF;
+        if (f == null) return true;
+        try {
+            return f.get(array) != null;
+        } catch (IllegalAccessException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Moves every array of {@code from} (and its sub-managers) whose memory is a Java buffer to
+     * {@code to}, so that closing {@code from} leaves those arrays, and the memory autograd may still
+     * read, alive until {@code to} closes. How the trainer frees a forward pass's arrays before the
+     * backward pass without freeing memory the backward pass reads.
+     */
+    public static void keepJavaBacked(ai.djl.ndarray.NDManager from, ai.djl.ndarray.NDManager to) {
+        for (NDArray a : from.getManagedArrays()) {
+            if (javaBacked(a)) a.attach(to);
+        }
+    }
+
+    private static final java.lang.reflect.Field DATA_REF = dataRefField();
+
+    private static java.lang.reflect.Field dataRefField() {
+        try {
+            java.lang.reflect.Field f = PtNDArray.class.getDeclaredField("dataRef");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another DJL: every array counts as Java-backed (kept to the end of the step)
+        }
+    }
+
+    /**
+     * {@code array} in memory libtorch owns: a copy when its memory is a Java buffer (see
+     * {@link #javaBacked}), which is then closed; the array itself otherwise. Long-lived arrays made
+     * from Java data (a model's causal mask, constants, weights read from a file) are kept this way,
+     * so no garbage collection can take memory that a tensor, or autograd, still reads.
+     */
+    public static NDArray owned(NDArray array) {
+        if (!javaBacked(array)) return array;
+        NDArray copy = array.duplicate();
+        String name = array.getName();
+        array.close();
+        if (name != null) copy.setName(name);
+        return copy;
+    }
+
+    /**
+     * A 0-dimensional float32 array in memory libtorch owns, to multiply, divide or compare by in a
+     * recorded forward pass. DJL's {@code x.mul(0.5f)}, {@code x.div(n)}, {@code x.maximum(0f)} and
+     * {@code x.pow(3)} make the number a Java-backed array and close it at once, while autograd keeps
+     * it for backward (the gradient of {@code x · c} is {@code grad · c}): a garbage collection in
+     * between frees that memory, and the gradient is computed with whatever reused it. (That made
+     * training runs drift apart under memory pressure, in notebooks and on busy machines.)
+     */
+    public static NDArray scalar(ai.djl.ndarray.NDManager manager, double value) {
+        return manager.full(new ai.djl.ndarray.types.Shape(), (float) value, DataType.FLOAT32);
+    }
 }

@@ -37,6 +37,13 @@ public record ModelRecipe(Map<String, String> entries) {
     /** The field of {@code workbench.json}'s {@code extra} object that holds the recipe. */
     public static final String FIELD = "recipe";
 
+    /**
+     * Bumped when a fix changes what training computes from the same settings, so that models cached
+     * before it are trained again. 2: gradients no longer read memory a garbage collection could free
+     * (DJL's scalar operands and Java-backed inputs kept alive through backward).
+     */
+    public static final int NUMERICS = 2;
+
     public ModelRecipe {
         entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     }
@@ -46,6 +53,7 @@ public record ModelRecipe(Map<String, String> entries) {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("kind", kind);
         e.put("llm-workbench", Workbench.version());
+        e.put("numerics", Integer.toString(NUMERICS));
         return new ModelRecipe(e);
     }
 

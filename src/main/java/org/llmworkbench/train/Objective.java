@@ -16,7 +16,11 @@ public interface Objective<B> {
      * The mean loss of one batch as a scalar NDArray. Arrays created on the way belong to
      * {@code scope}, which the trainer closes as soon as the loss is computed: before backward, as
      * PyTorch frees a temporary with its last reference (autograd keeps its own references to what
-     * backward needs). Keep nothing from {@code scope} beyond this call.
+     * backward needs). Arrays made there from Java data ({@code scope.create(ids, shape)}: token ids,
+     * one-hot targets, masks) are the exception: their memory is a Java buffer that only the open array
+     * keeps alive, so the trainer keeps them open until backward is done
+     * ({@link org.llmworkbench.model.TensorMemory#keepJavaBacked}). Keep nothing from {@code scope}
+     * beyond this call.
      *
      * @param training true during optimization (dropout on), false for evaluation
      */

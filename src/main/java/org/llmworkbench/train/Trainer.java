@@ -3,6 +3,7 @@ package org.llmworkbench.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.llmworkbench.model.TensorMemory;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -262,14 +263,18 @@ public final class Trainer<B> {
             try (NDManager forward = scope.newSubManager()) {
                 loss = objective.trainingLoss(forward, batch);
                 loss.differentiable().attach(scope);
-            } // the forward pass's arrays are released before backward; autograd still holds what it needs
+                // arrays made from Java data (token ids, one-hot targets, masks) live in Java buffers that
+                // autograd may still read in backward: they stay open until the step ends
+                TensorMemory.keepJavaBacked(forward, scope);
+            } // the forward pass's other arrays are released before backward; autograd holds what it needs
             float value = loss.value();
             if (!Float.isFinite(value)) {
                 throw new IllegalStateException("the training loss became " + value
                         + ": lower the learning rate or turn on gradient clipping (clipNorm)");
             }
             NDArray differentiable = loss.differentiable();
-            collector.backward(config.gradAccumulation() == 1 ? differentiable : differentiable.div(config.gradAccumulation()));
+            collector.backward(config.gradAccumulation() == 1 ? differentiable
+                    : differentiable.div(TensorMemory.scalar(scope, config.gradAccumulation())));
             return value;
         }
     }

@@ -86,7 +86,7 @@ class InstructionTuningTest {
                 first = m.model().parameters().get("tok_emb.weight").toFloatArray();
             }
             ModelRecipe recorded = ModelRecipe.recorded(dir).orElseThrow();
-            assertThat(recorded.entries()).containsKeys("kind", "llm-workbench", "settings", "train", "base weights sha256");
+            assertThat(recorded.entries()).containsKeys("kind", "llm-workbench", "numerics", "settings", "train", "base weights sha256");
             assertThat(recorded.entries().get("settings")).contains("trainLimit=8");
             assertThat(recorded.entries().get("train")).contains("weightDecay=0.1, decay=ALL"); // decays every parameter, as the book
 

@@ -19,7 +19,7 @@ class ModelRecipeTest {
     @Test
     void differencesNameEachEntryWithTheCachedAndTheWantedValue() {
         ModelRecipe wanted = ModelRecipe.of("pretraining").with("lr", 1e-3).with("steps", 300);
-        assertThat(wanted.entries()).containsKeys("kind", "llm-workbench");
+        assertThat(wanted.entries()).containsKeys("kind", "llm-workbench", "numerics");
         assertThat(wanted.differences(wanted)).isEmpty();
         ModelRecipe cached = ModelRecipe.of("pretraining").with("lr", 2e-4).with("epochs", 2);
         assertThat(wanted.differences(cached)).containsExactly("lr: 2.0E-4 → 0.001", "steps: (none) → 300", "epochs: 2 → (none)");

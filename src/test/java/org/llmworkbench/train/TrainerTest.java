@@ -92,6 +92,47 @@ class TrainerTest {
         assertThat(lc[1]).isNotEqualTo(la[1]);
     }
 
+    /**
+     * DJL keeps an array made from Java data (token ids, a one-hot target, the number in
+     * {@code q.mul(0.125)}) in a Java buffer that only the open array keeps alive, while autograd may
+     * read it again in backward. Closed early (the trainer releasing the forward pass, DJL closing the
+     * number's array at once), a garbage collection before backward freed that memory and the gradient
+     * read whatever reused it: runs under memory pressure (a notebook drawing charts, a busy machine)
+     * drifted from the same seed's other runs. Forced collections must change nothing.
+     */
+    @Test
+    void garbageCollectionsDuringTrainingChangeNoGradient() throws InterruptedException {
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch (train() asks it for its thread count first)
+        TrainConfig config = config().maxSteps(30).evalEvery(0).checkpointEvery(0).build();
+        double[] quiet = gradientNorms(train(config, null, null));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread collector = new Thread(() -> {
+            while (!done.get()) {
+                System.gc();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "gc-pounder");
+        collector.setDaemon(true);
+        collector.start();
+        try {
+            for (int run = 0; run < 3; run++) {
+                assertThat(gradientNorms(train(config, null, null))).as("run %d under forced collections", run).containsExactly(quiet);
+            }
+        } finally {
+            done.set(true);
+            collector.join();
+        }
+    }
+
+    static double[] gradientNorms(TrainResult r) {
+        var column = (tech.tablesaw.api.DoubleColumn) r.metrics().column("grad_norm");
+        return column.asDoubleArray();
+    }
+
     @Test
     void resumingFromACheckpointReproducesTheUninterruptedRun(@TempDir Path dir) throws IOException {
         TrainResult full = train(config().build(), dir.resolve("full"), null);

@@ -17,7 +17,7 @@ public final class CausalMask {
         for (int r = 0; r < t; r++) {
             for (int c = r + 1; c < t; c++) mask[r * t + c] = Float.NEGATIVE_INFINITY;
         }
-        return manager.create(mask, new Shape(t, t));
+        return org.llmworkbench.model.TensorMemory.owned(manager.create(mask, new Shape(t, t)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.llmworkbench.model.attention;
 
+import org.llmworkbench.model.TensorMemory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -99,7 +100,7 @@ public final class MultiHeadAttention extends AttentionModule {
         NDArray q = splitHeads(linear(x, parameter("W_query.weight"), parameter("W_query.bias")), b, t);
         NDArray k = splitHeads(linear(x, parameter("W_key.weight"), parameter("W_key.bias")), b, t);
         NDArray v = splitHeads(linear(x, parameter("W_value.weight"), parameter("W_value.bias")), b, t);
-        NDArray scores = q.matMul(transposeLastTwo(k)).div(Math.sqrt(headDim));
+        NDArray scores = q.matMul(transposeLastTwo(k)).div(TensorMemory.scalar(q.getManager(), Math.sqrt(headDim)));
         NDArray w = CausalMask.apply(scores).softmax(-1);
         if (isTraining()) w = dropout.apply(w);
         NDArray context = w.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dOut);

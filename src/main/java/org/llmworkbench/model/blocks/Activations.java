@@ -1,5 +1,7 @@
 package org.llmworkbench.model.blocks;
 
+import ai.djl.ndarray.NDManager;
+import org.llmworkbench.model.TensorMemory;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -12,12 +14,14 @@ public final class Activations {
 
     /** {@code 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))}. */
     public static NDArray gelu(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDManager m = x.getManager();
+        NDArray inner = x.add(x.pow(TensorMemory.scalar(m, 3)).mul(TensorMemory.scalar(m, 0.044715f)))
+                .mul(TensorMemory.scalar(m, (float) Math.sqrt(2.0 / Math.PI)));
+        return x.mul(TensorMemory.scalar(m, 0.5f)).mul(inner.tanh().add(1f));
     }
 
     /** {@code max(0, x)}. */
     public static NDArray relu(NDArray x) {
-        return x.maximum(0f);
+        return x.maximum(TensorMemory.scalar(x.getManager(), 0));
     }
 }
