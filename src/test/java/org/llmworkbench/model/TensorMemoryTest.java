@@ -21,6 +21,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TensorMemoryTest {
 
     @Test
+    void arraysMadeFromJavaDataAreToldApartAndCopiedIntoLibtorchsMemory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray fromJava = m.create(new float[] {1.5f, -2f, 3f});
+            assertThat(TensorMemory.javaBacked(fromJava)).isTrue(); // a view of a Java direct buffer
+            assertThat(TensorMemory.javaBacked(m.zeros(new Shape(3)))).isFalse();
+            fromJava.setName("w");
+            NDArray owned = TensorMemory.owned(fromJava);
+            assertThat(TensorMemory.javaBacked(owned)).isFalse();
+            assertThat(owned.toFloatArray()).containsExactly(1.5f, -2f, 3f);
+            assertThat(owned.getName()).isEqualTo("w");
+            assertThat(fromJava.isReleased()).isTrue();
+            assertThat(TensorMemory.owned(owned)).isSameAs(owned);
+
+            NDArray half = TensorMemory.scalar(m, 0.5);
+            assertThat(TensorMemory.javaBacked(half)).isFalse();
+            assertThat(half.getShape()).isEqualTo(new Shape());
+            assertThat(owned.mul(half).toFloatArray()).containsExactly(0.75f, -1f, 1.5f);
+
+            // the trainer's rule: Java-backed arrays move to the outer scope, the others close with the inner one
+            NDManager outer = m.newSubManager();
+            NDManager inner = outer.newSubManager();
+            NDArray ids = inner.create(new long[] {1, 2, 3});
+            NDArray product = inner.zeros(new Shape(2));
+            TensorMemory.keepJavaBacked(inner, outer);
+            inner.close();
+            assertThat(product.isReleased()).isTrue();
+            assertThat(ids.isReleased()).isFalse();
+            assertThat(ids.toLongArray()).containsExactly(1L, 2L, 3L);
+            outer.close();
+            assertThat(ids.isReleased()).isTrue();
+        }
+    }
+
+    @Test
     void copyIntoReplacesEveryValueOfAParameterInPlace() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray p = manager.zeros(new Shape(2, 3));
