@@ -125,7 +125,7 @@ public final class TensorMemory {
     /**
      * {@code array} in memory libtorch owns: a copy when its memory is a Java buffer (see
      * {@link #javaBacked}), which is then closed; the array itself otherwise. Long-lived arrays made
-     * from Java data (a model's causal mask, constants, weights read from a file) are kept this way,
+     * from Java data (a model's causal mask, GELU's constants, a classifier's new parameters) are kept this way,
      * so no garbage collection can take memory that a tensor, or autograd, still reads.
      */
     public static NDArray owned(NDArray array) {

@@ -19,8 +19,10 @@ public interface Objective<B> {
      * backward needs). Arrays made there from Java data ({@code scope.create(ids, shape)}: token ids,
      * one-hot targets, masks) are the exception: their memory is a Java buffer that only the open array
      * keeps alive, so the trainer keeps them open until backward is done
-     * ({@link org.llmworkbench.model.TensorMemory#keepJavaBacked}). Keep nothing from {@code scope}
-     * beyond this call.
+     * ({@link org.llmworkbench.model.TensorMemory#keepJavaBacked}). Multiply or divide by a number
+     * through {@link org.llmworkbench.model.TensorMemory#scalar}, not {@code x.mul(0.5f)}: DJL closes
+     * that number's array at once while autograd keeps it for backward. Keep nothing from
+     * {@code scope} beyond this call.
      *
      * @param training true during optimization (dropout on), false for evaluation
      */
