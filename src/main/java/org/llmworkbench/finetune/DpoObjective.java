@@ -105,9 +105,9 @@ public final class DpoObjective implements Objective<PreferenceCollate.Batch> {
      */
     public static NDArray dpoLoss(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen,
                                   NDArray referenceRejected, double beta) {
-        NDManager m = policyChosen.getManager();
-        NDArray x = policyChosen.sub(policyRejected).sub(referenceChosen.sub(referenceRejected)).mul(TensorMemory.scalar(m, beta));
-        return x.neg().maximum(TensorMemory.scalar(m, 0)).add(x.abs().neg().exp().add(1f).log());
+        NDManager manager = policyChosen.getManager();
+        NDArray x = policyChosen.sub(policyRejected).sub(referenceChosen.sub(referenceRejected)).mul(TensorMemory.scalar(manager, beta));
+        return x.neg().maximum(TensorMemory.scalar(manager, 0)).add(x.abs().neg().exp().add(1f).log());
     }
 
     /**

@@ -196,11 +196,15 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
      * the base model's name, the preset, the validation loss and the {@link #recipe}.
      */
     public Map<String, Object> savedInfo(TrainedModel base, Result result) {
+        return savedInfo(base, result, recipe(base.model()));
+    }
+
+    private Map<String, Object> savedInfo(TrainedModel base, Result result, ModelRecipe recipe) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("base", base.source());
         info.put("preset", name);
         info.put("val_loss", result.valLoss());
-        info.put(ModelRecipe.FIELD, recipe(base.model()).entries());
+        info.put(ModelRecipe.FIELD, recipe.entries());
         return info;
     }
 
@@ -227,7 +231,7 @@ public record InstructionTuning(String name, String baseModel, Format format, bo
             }
             Result r = run(start.model(), start.tokenizer(), base, InstructionData.split(InstructionData.load()),
                     null, List.of());
-            r.tuned().save(dir, savedInfo(start, r));
+            r.tuned().save(dir, savedInfo(start, r, wanted)); // the base is unchanged: its weights need no second hash
             log.printf("validation loss %.3f -> %.3f; saved to %s%n", r.baseValLoss(), r.valLoss(), dir);
             return r.tuned();
         }
