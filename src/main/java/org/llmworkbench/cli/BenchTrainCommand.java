@@ -102,6 +102,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             oursByCase.put(c, ours);
         }
         if (pytorch) {
+            twinBlas = TwinBlas.settings(python);
+            json.put("twin_blas", twinBlas);
+            System.out.println("PyTorch's twin: BLAS kernels " + twinBlas.get("used") + " (" + twinBlas.get("why") + ")");
             for (String c : cases) {
                 Map<String, Object> ours = oursByCase.get(c);
                 List<Double> ratios = new ArrayList<>();
@@ -193,6 +196,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The twin's OpenBLAS kernels ({@link TwinBlas#settings}), probed once per run. */
+    private Map<String, String> twinBlas = Map.of();
+
     private JsonNode runTwin(String c) throws IOException, InterruptedException {
         Path script = Path.of(System.getProperty("workbench.home", ".")).resolve("bench").resolve("train_twin.py");
         if (!Files.isRegularFile(script)) throw new IOException("PyTorch twin not found: " + script);
@@ -206,6 +212,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         } else { // as its users run it: OpenMP's default waiting (spins), faster for PyTorch on this machine
             builder.environment().remove("OMP_WAIT_POLICY");
             builder.environment().remove("GOMP_SPINCOUNT");
+        }
+        if (twinBlas.containsKey("detected") && !twinBlas.get("used").equals(twinBlas.get("detected"))) {
+            builder.environment().put("OPENBLAS_CORETYPE", twinBlas.get("used"));
         }
         Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

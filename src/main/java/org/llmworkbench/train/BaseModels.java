@@ -86,11 +86,19 @@ public final class BaseModels {
 
     /**
      * What decides {@code workshop-base}'s weights: the preset (shape, data, tokenizer, batching,
-     * schedule, seed), the data's sha256 from the manifest and the library version.
+     * schedule, seed), the data's sha256 from the manifest and the library version. The preset's
+     * description is left out, so that rewording it does not train the model again.
      */
     public static ModelRecipe recipe(String name) {
         PretrainPreset preset = PretrainPreset.named(name);
-        ModelRecipe r = ModelRecipe.of("pretraining").with("preset", preset);
+        ModelRecipe r = ModelRecipe.of("pretraining")
+                .with("preset", preset.name())
+                .with("datasets", preset.datasets())
+                .with("tokenizer", preset.tokenizer())
+                .with("model", preset.model())
+                .with("windows", "batch " + preset.batchSize() + ", stride " + preset.stride() + ", train ratio " + preset.trainRatio())
+                .with("sample prompt", preset.samplePrompt())
+                .with("training", preset.train());
         for (String d : preset.datasets()) {
             r = r.with("data " + d, Datasets.manifest().contains(d) ? Datasets.manifest().entry(d).sha256() : d);
         }

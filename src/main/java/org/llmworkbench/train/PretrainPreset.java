@@ -62,7 +62,7 @@ public record PretrainPreset(String name, String description, List<String> datas
                         .withActivation(GptConfig.Activation.GELU), // nanoGPT's nn.GELU
                 12, 1, 0.9, "ROMEO:", nanoGptCpu));
         // The offline base model of the fine-tuning notebooks: GPT-2's vocabulary and layout (qkv bias, tied head).
-        add(new PretrainPreset("workshop-base", "GPT-2-vocabulary base model on tinyshakespeare + the-verdict (~10 min on 2 cores)",
+        add(new PretrainPreset("workshop-base", "GPT-2-vocabulary base model on tinyshakespeare + the-verdict (~5 min on 2 cores)",
                 List.of("tinyshakespeare", "the-verdict"), "gpt2", new GptConfig(GptConfig.GPT2_VOCAB, 256, 128, 4, 4, 0.0, true, true),
                 8, 256, 0.95, "Every effort moves you",
                 TrainConfig.builder().maxSteps(300).learningRate(2e-3).warmupCosine(0, 30, 2e-4).betas(0.9, 0.95)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -31,6 +32,21 @@ class BenchTrainCommandTest {
         assertThat(c.get("final_loss").asDouble()).isCloseTo(Math.log(65), within(0.5));
         assertThat(run.lastJson().get("openmp").get("OMP_WAIT_POLICY").asText()).isNotEmpty();
         assertThat(run.lastJson().get("twin_openmp").asText()).isEqualTo("default");
+    }
+
+    /** Debian 12's OpenBLAS falls back to its SSE3 kernels on an Emerald Rapids Xeon (family 6, model 207). */
+    @Test
+    void theTwinGetsKernelsForTheCpuWhenOpenBlasFallsBackToOldOnes() {
+        Set<String> emeraldRapids = Set.of("sse3", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq",
+                "avx512vl", "avx512_bf16");
+        assertThat(TwinBlas.coreIn("Core: Prescott\n")).isEqualTo("Prescott");
+        assertThat(TwinBlas.coreIn("no verbose line")).isNull();
+        assertThat(TwinBlas.betterCore("Prescott", emeraldRapids)).isEqualTo("SkylakeX");
+        assertThat(TwinBlas.betterCore("Sandybridge", Set.of("avx", "avx2", "fma"))).isEqualTo("Haswell");
+        assertThat(TwinBlas.betterCore("Haswell", emeraldRapids)).as("OpenBLAS knew an AVX2 core: its choice stands").isNull();
+        assertThat(TwinBlas.betterCore("Zen", emeraldRapids)).isNull();
+        assertThat(TwinBlas.betterCore("Prescott", Set.of("sse3", "avx"))).as("no AVX2: Prescott is right").isNull();
+        assertThat(TwinBlas.betterCore(null, emeraldRapids)).as("not OpenBLAS").isNull();
     }
 
     @Test

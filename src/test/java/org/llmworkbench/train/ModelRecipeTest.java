@@ -26,6 +26,20 @@ class ModelRecipeTest {
     }
 
     @Test
+    void theBaseModelsRecipeHoldsWhatDecidesItsWeightsButNotThePresetsWording() {
+        PretrainPreset preset = PretrainPreset.named("workshop-base");
+        ModelRecipe recipe = BaseModels.recipe("workshop-base");
+        assertThat(recipe.entries()).containsEntry("preset", "workshop-base")
+                .containsEntry("model", preset.model().toString())
+                .containsEntry("training", preset.train().toString())
+                .containsEntry("windows", "batch 8, stride 256, train ratio 0.95")
+                .containsKeys("data tinyshakespeare", "data the-verdict");
+        assertThat(recipe.entries().values()).noneMatch(v -> v.contains(preset.description()));
+        assertThat(recipe.differences(BaseModels.recipe("workshop-base-smoke")))
+                .anyMatch(d -> d.startsWith("model: GptConfig[vocabSize=50257, contextLength=128, embDim=32"));
+    }
+
+    @Test
     void theWeightsFingerprintFollowsTheValuesNotTheObject() {
         try (GptModel a = GptModel.create(TINY, 7); GptModel b = GptModel.create(TINY, 7); GptModel c = GptModel.create(TINY, 8)) {
             String sa = ModelRecipe.weightsSha256(a);
