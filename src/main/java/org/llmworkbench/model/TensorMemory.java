@@ -23,13 +23,22 @@ public final class TensorMemory {
      * memory a buffer can address directly (then the caller must use NDArray operations).
      */
     public static FloatBuffer floats(NDArray array) {
+        ByteBuffer bytes = bytes(array);
+        return bytes == null ? null : bytes.asFloatBuffer();
+    }
+
+    /**
+     * The same memory as {@link #floats}, as bytes in the machine's order (a view, not a copy), or
+     * null where {@link #floats} is null.
+     */
+    public static ByteBuffer bytes(NDArray array) {
         if (!(array instanceof PtNDArray pt) || !ai.djl.Device.Type.CPU.equals(array.getDevice().getDeviceType())
                 || array.getDataType() != DataType.FLOAT32) {
             return null;
         }
         ByteBuffer bytes = JniUtils.getByteBuffer(pt, true);
         if (!bytes.isDirect() || bytes.capacity() != array.getShape().size() * Float.BYTES) return null;
-        return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return bytes.order(ByteOrder.nativeOrder());
     }
 
     /**

@@ -54,6 +54,21 @@ class ModelRecipeTest {
         }
     }
 
+    /** Read in place, the weights hash as they hashed when each parameter was copied out (caches stay valid). */
+    @Test
+    void theWeightsFingerprintReadInPlaceEqualsTheOneOfCopiedBytes() throws Exception {
+        try (GptModel a = GptModel.create(TINY, 7)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (var p : a.parameters().entrySet()) {
+                assertThat(TensorMemory.bytes(p.getValue())).as(p.getKey()).isNotNull();
+                sha.update(p.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(p.getValue().getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(p.getValue().toByteBuffer());
+            }
+            assertThat(ModelRecipe.weightsSha256(a)).isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
+        }
+    }
+
     @Test
     void aSavedModelCarriesItsRecipe(@TempDir Path dir) throws IOException {
         ModelRecipe recipe = ModelRecipe.of("test").with("seed", 123);
