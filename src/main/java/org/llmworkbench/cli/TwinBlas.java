@@ -81,7 +81,7 @@ final class TwinBlas {
         out.put("used", better != null ? better : out.get("detected"));
         out.put("why", better != null
                 ? "OpenBLAS chose " + detected + " kernels (no AVX2) on a CPU with AVX2 and FMA: OPENBLAS_CORETYPE=" + better
-                : "OpenBLAS's own choice");
+                : detected == null ? "this PyTorch does not load OpenBLAS" : "OpenBLAS's own choice");
         return out;
     }
 }

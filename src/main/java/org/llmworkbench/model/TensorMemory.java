@@ -28,8 +28,9 @@ public final class TensorMemory {
     }
 
     /**
-     * The same memory as {@link #floats}, as bytes in the machine's order (a view, not a copy), or
-     * null where {@link #floats} is null.
+     * The same memory as {@link #floats}, as bytes in the machine's order, or null where {@link #floats}
+     * is null. For a contiguous tensor (every parameter) this is a view, not a copy; for any other, DJL
+     * first makes a contiguous copy, which stays open in the array's manager until that closes.
      */
     public static ByteBuffer bytes(NDArray array) {
         if (!(array instanceof PtNDArray pt) || !ai.djl.Device.Type.CPU.equals(array.getDevice().getDeviceType())
