@@ -78,6 +78,8 @@ public final class TorchTwin {
         try (InputStream in = TorchTwin.class.getResourceAsStream("/torch/gpt_twin.py")) {
             Files.copy(in, script);
         }
+        // its file reader, shared with the bench's twins
+        Files.copy(Path.of("bench", "safetensors_f32.py"), dir.resolve("safetensors_f32.py"));
         Files.writeString(dir.resolve("spec.json"), Json.MAPPER.writeValueAsString(spec));
         Safetensors.write(dir.resolve("in.safetensors"), weights);
         Path log = dir.resolve("twin.log");

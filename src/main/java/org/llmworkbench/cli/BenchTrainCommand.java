@@ -2,7 +2,6 @@ package org.llmworkbench.cli;
 
 import org.llmworkbench.model.decode.NativeThreads;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.llmworkbench.Json;
 import org.llmworkbench.data.Batch;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +100,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             oursByCase.put(c, ours);
         }
         if (pytorch) {
-            twinBlas = TwinBlas.settings(python);
+            twinBlas = PyTorchTwin.settings(python);
             json.put("twin_blas", twinBlas);
             System.out.println("PyTorch's twin: BLAS kernels " + twinBlas.get("used") + " (" + twinBlas.get("why") + ")");
             for (String c : cases) {
@@ -196,31 +194,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The twin's OpenBLAS kernels ({@link TwinBlas#settings}), probed once per run. */
+    /** The twin's OpenBLAS kernels ({@link PyTorchTwin#settings}), probed once per run. */
     private Map<String, String> twinBlas = Map.of();
 
     private JsonNode runTwin(String c) throws IOException, InterruptedException {
-        Path script = Path.of(System.getProperty("workbench.home", ".")).resolve("bench").resolve("train_twin.py");
-        if (!Files.isRegularFile(script)) throw new IOException("PyTorch twin not found: " + script);
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
-        List<String> cmd = List.of(python, script.toString(), "--case", c, "--steps", String.valueOf(timing.steps),
-                "--warmup", String.valueOf(timing.warmup), "--threads", String.valueOf(threads));
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-        builder.environment().remove("GLIBC_TUNABLES"); // PyTorch as its users run it: glibc's default malloc
-        if (twinOpenMp.equals("ours")) {
-            builder.environment().putAll(openMpSettings()); // OpenMP waits as ours do
-        } else { // as its users run it: OpenMP's default waiting (spins), faster for PyTorch on this machine
-            builder.environment().remove("OMP_WAIT_POLICY");
-            builder.environment().remove("GOMP_SPINCOUNT");
-        }
-        if (twinBlas.containsKey("detected") && !twinBlas.get("used").equals(twinBlas.get("detected"))) {
-            builder.environment().put("OPENBLAS_CORETYPE", twinBlas.get("used"));
-        }
-        Process p = builder.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
-        String[] lines = output.strip().split("\n");
-        return Json.MAPPER.readTree(lines[lines.length - 1]);
+        // OpenMP: PyTorch's default waiting (spins), faster for it here, unless --twin-openmp ours
+        return PyTorchTwin.run(python, "train_twin.py", List.of("--case", c, "--steps", String.valueOf(timing.steps),
+                        "--warmup", String.valueOf(timing.warmup), "--threads", String.valueOf(threads)),
+                twinBlas, twinOpenMp.equals("ours") ? openMpSettings() : Map.of());
     }
 
     static double median(List<Double> values) {

@@ -39,14 +39,14 @@ class BenchTrainCommandTest {
     void theTwinGetsKernelsForTheCpuWhenOpenBlasFallsBackToOldOnes() {
         Set<String> emeraldRapids = Set.of("sse3", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq",
                 "avx512vl", "avx512_bf16");
-        assertThat(TwinBlas.coreIn("Core: Prescott\n")).isEqualTo("Prescott");
-        assertThat(TwinBlas.coreIn("no verbose line")).isNull();
-        assertThat(TwinBlas.betterCore("Prescott", emeraldRapids)).isEqualTo("SkylakeX");
-        assertThat(TwinBlas.betterCore("Sandybridge", Set.of("avx", "avx2", "fma"))).isEqualTo("Haswell");
-        assertThat(TwinBlas.betterCore("Haswell", emeraldRapids)).as("OpenBLAS knew an AVX2 core: its choice stands").isNull();
-        assertThat(TwinBlas.betterCore("Zen", emeraldRapids)).isNull();
-        assertThat(TwinBlas.betterCore("Prescott", Set.of("sse3", "avx"))).as("no AVX2: Prescott is right").isNull();
-        assertThat(TwinBlas.betterCore(null, emeraldRapids)).as("not OpenBLAS").isNull();
+        assertThat(PyTorchTwin.coreIn("Core: Prescott\n")).isEqualTo("Prescott");
+        assertThat(PyTorchTwin.coreIn("no verbose line")).isNull();
+        assertThat(PyTorchTwin.betterCore("Prescott", emeraldRapids)).isEqualTo("SkylakeX");
+        assertThat(PyTorchTwin.betterCore("Sandybridge", Set.of("avx", "avx2", "fma"))).isEqualTo("Haswell");
+        assertThat(PyTorchTwin.betterCore("Haswell", emeraldRapids)).as("OpenBLAS knew an AVX2 core: its choice stands").isNull();
+        assertThat(PyTorchTwin.betterCore("Zen", emeraldRapids)).isNull();
+        assertThat(PyTorchTwin.betterCore("Prescott", Set.of("sse3", "avx"))).as("no AVX2: Prescott is right").isNull();
+        assertThat(PyTorchTwin.betterCore(null, emeraldRapids)).as("not OpenBLAS").isNull();
     }
 
     @Test

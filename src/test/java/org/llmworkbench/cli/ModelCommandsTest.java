@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.llmworkbench.TorchTwin;
 import org.llmworkbench.datasets.Datasets;
 import org.llmworkbench.model.GptConfig;
 import org.llmworkbench.model.GptModel;
@@ -138,6 +139,22 @@ class ModelCommandsTest {
         int[] got = new int[5];
         for (int i = 0; i < 5; i++) got[i] = r.lastJson().get("ids").get(i).asInt();
         assertThat(got).containsExactly(expected);
+    }
+
+    /** PyTorch's twin decodes the very weights from the same prompt: greedy, it must pick the same tokens. */
+    @Test
+    void benchGenerateComparesWithPyTorchOnTheSameWeightsAndTokens() throws Exception {
+        TorchTwin.assumeAvailable();
+        CliRun r = CliRun.of("bench", "generate", "--models", "workshop-tiny", "--lengths", "12", "--cache-only", "--pytorch");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        JsonNode json = r.lastJson();
+        assertThat(json.get("twin_blas").get("used").asText()).isNotBlank();
+        JsonNode row = json.get("results").get(0);
+        assertThat(row.get("same_leading_ids").asInt()).as("greedy ids of the twin").isEqualTo(12);
+        assertThat(row.get("prompt_logits_max_abs_diff").asDouble()).as("the same forward pass in float32").isLessThan(1e-4);
+        assertThat(row.get("ratio_vs_pytorch").asDouble())
+                .isCloseTo(row.get("tokens_per_s").asDouble() / row.get("pytorch_tokens_per_s").asDouble(), withinPercentage(3));
+        assertThat(r.out()).contains("the first 12 of 12 tokens are the same");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package org.llmworkbench.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.llmworkbench.Json;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which OpenBLAS kernels PyTorch's twin gets. Debian's python3-torch multiplies matrices with
+ * Runs a PyTorch twin of a bench (a script in {@code bench/}), and chooses which OpenBLAS kernels
+ * it gets. Debian's python3-torch multiplies matrices with
  * OpenBLAS, which picks its kernels by the CPU model at load time. OpenBLAS 0.3.21 (Debian 12) does
  * not know newer Intel models (family 6 model 207 here, an Emerald Rapids Xeon) and falls back to
  * its Prescott kernels (SSE3 only), which run PyTorch's GEMMs at a fraction of the machine's speed.
@@ -21,8 +26,8 @@ import java.util.regex.Pattern;
  * newest kernel set the CPU's flags allow ({@code SkylakeX} with AVX-512, else {@code Haswell}).
  * The bench line records what OpenBLAS chose and what the twin ran with.
  */
-final class TwinBlas {
-    private TwinBlas() {}
+final class PyTorchTwin {
+    private PyTorchTwin() {}
 
     /** OpenBLAS core types whose kernels use no AVX2/FMA. */
     private static final Set<String> PRE_AVX2 = Set.of("Prescott", "Core2", "Penryn", "Dunnington", "Nehalem",
@@ -56,6 +61,32 @@ final class TwinBlas {
             // no /proc/cpuinfo (not Linux): no flags, so OpenBLAS's own choice stands
         }
         return Set.of();
+    }
+
+    /**
+     * Runs the twin {@code bench/SCRIPT} with {@code args} as PyTorch's users run it: glibc's default
+     * malloc, and OpenMP's default waiting unless {@code openMp} gives other settings; with the kernels
+     * {@code blas} chose (see {@link #settings}). Returns the JSON line the twin ends with.
+     */
+    static JsonNode run(String python, String script, List<String> args, Map<String, String> blas, Map<String, String> openMp)
+            throws IOException, InterruptedException {
+        Path file = Path.of(System.getProperty("workbench.home", ".")).resolve("bench").resolve(script);
+        if (!Files.isRegularFile(file)) throw new IOException("PyTorch twin not found: " + file);
+        List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
+        cmd.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().remove("GLIBC_TUNABLES");
+        builder.environment().remove("OMP_WAIT_POLICY");
+        builder.environment().remove("GOMP_SPINCOUNT");
+        builder.environment().putAll(openMp);
+        if (blas.containsKey("detected") && !blas.get("used").equals(blas.get("detected"))) {
+            builder.environment().put("OPENBLAS_CORETYPE", blas.get("used"));
+        }
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException("PyTorch twin failed (" + String.join(" ", cmd) + "):\n" + output);
+        String[] lines = output.strip().split("\n");
+        return Json.MAPPER.readTree(lines[lines.length - 1]);
     }
 
     /**
