@@ -1,6 +1,7 @@
-"""Reads and writes safetensors files of float32 tensors, for the PyTorch twins (bench/*_twin.py and the
-tests' gpt_twin.py) without the safetensors package: an 8-byte little-endian header length, a JSON
-header naming each tensor's dtype, shape and byte range, then the data."""
+"""Reads and writes safetensors files of float32 tensors for the PyTorch twins that read weights
+(bench/generate_twin.py and the tests' gpt_twin.py), without the safetensors package: an 8-byte
+little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then
+the data."""
 import json
 import struct
 

@@ -2,6 +2,7 @@ package org.llmworkbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.llmworkbench.Json;
+import org.llmworkbench.model.NativeBlas;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +52,6 @@ final class PyTorchTwin {
         return m.find() ? m.group(1) : null;
     }
 
-    /** This machine's CPU flags (the first {@code flags} line of /proc/cpuinfo; empty where there is none). */
-    static Set<String> cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("flags")) return Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-            }
-        } catch (IOException e) {
-            // no /proc/cpuinfo (not Linux): no flags, so OpenBLAS's own choice stands
-        }
-        return Set.of();
-    }
-
     /**
      * Runs the twin {@code bench/SCRIPT} with {@code args} as PyTorch's users run it: glibc's default
      * malloc, and OpenMP's default waiting unless {@code openMp} gives other settings; with the kernels
@@ -108,7 +97,8 @@ final class PyTorchTwin {
         if (p.waitFor() != 0) throw new IOException("PyTorch twin: '" + python + " -c \"import torch\"' failed:\n" + text);
         String detected = coreIn(text);
         out.put("detected", detected == null ? "not OpenBLAS" : detected);
-        String better = betterCore(detected, cpuFlags());
+        String flags = NativeBlas.cpuInfo("flags"); // none (not Linux): OpenBLAS's own choice stands
+        String better = betterCore(detected, Set.copyOf(java.util.Arrays.asList(flags.split("\\s+"))));
         out.put("used", better != null ? better : out.get("detected"));
         out.put("why", better != null
                 ? "OpenBLAS chose " + detected + " kernels (no AVX2) on a CPU with AVX2 and FMA: OPENBLAS_CORETYPE=" + better

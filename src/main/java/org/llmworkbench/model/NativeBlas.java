@@ -72,7 +72,7 @@ public final class NativeBlas {
         if (w.equals("auto")) {
             String arch = System.getProperty("os.arch", "");
             if (!(arch.equals("amd64") || arch.equals("x86_64"))) return mkl + ", not an x86-64 machine";
-            if ("GenuineIntel".equals(cpuVendor())) return mkl + ", the fast choice on Intel processors";
+            if ("GenuineIntel".equals(cpuInfo("vendor_id"))) return mkl + ", the fast choice on Intel processors";
         }
         Path library = wanted.contains("/") ? Path.of(wanted) : find();
         if (library == null || !Files.isRegularFile(library)) {
@@ -146,13 +146,17 @@ public final class NativeBlas {
         return null;
     }
 
-    private static String cpuVendor() {
+    /**
+     * The value of the first {@code field} line of /proc/cpuinfo ({@code vendor_id}, {@code flags}, ...),
+     * or "" where there is none (not Linux): an unknown vendor is treated as not Intel, no flags as none.
+     */
+    public static String cpuInfo(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("vendor_id")) return line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith(field)) return line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException | RuntimeException e) {
-            // unknown vendor: treated as not Intel
+            // no /proc/cpuinfo: ""
         }
         return "";
     }
